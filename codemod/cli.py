@@ -1,0 +1,189 @@
+"""The command line: ``msb-refactor [--diff | --write | --check] PATH...``.
+
+Exit status: 0 when nothing failed (and, with --check, nothing would change); 1 when --check
+finds files that would change; 2 when a file could not be read, parsed or written, or the
+options are wrong. One bad file never stops the others, and is never written.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import click
+
+from . import __version__
+from .engine import Result, refactor
+from .errors import ParseError
+from .files import FileError, decode, discover, read, write_atomic
+from .passes import REGISTRY, Context, select
+
+
+@dataclass
+class _Tally:
+    changed: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def _list_passes() -> str:
+    if not REGISTRY:
+        return "no passes yet"
+    width = max(len(p.name) for p in REGISTRY)
+    return "\n".join(f"{p.name:<{width}}  [{p.safety}]  {p.summary}" for p in REGISTRY)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, metavar="PATH...")
+@click.option("--diff", "mode", flag_value="diff", default=True, help="Print a unified diff; write nothing (default).")
+@click.option("--write", "mode", flag_value="write", help="Rewrite the files in place (atomically).")
+@click.option("--check", "mode", flag_value="check", help="Write nothing; exit 1 if any file would change.")
+@click.option("--select", "selected", multiple=True, metavar="PASS,...", help="Run only these passes.")
+@click.option("--skip", "skipped", multiple=True, metavar="PASS,...", help="Do not run these passes.")
+@click.option("--explain", is_flag=True, help="Also print why each change was made (on stderr).")
+@click.option("--stdin-filename", default="-", metavar="NAME", help="The name to show for standard input.")
+@click.option("--list-passes", is_flag=True, help="List the passes and exit.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+@click.version_option(__version__, prog_name="msb-refactor")
+def cli(
+    paths: tuple[str, ...],
+    mode: str,
+    selected: tuple[str, ...],
+    skipped: tuple[str, ...],
+    explain: bool,
+    stdin_filename: str,
+    list_passes: bool,
+    quiet: bool,
+) -> None:
+    """Refactor Dockerfiles into lean, cache-friendly multi-stage builds.
+
+    PATH is a Dockerfile, a directory (searched for Dockerfile, Dockerfile.*, *.Dockerfile,
+    *.dockerfile, Containerfile), or - for standard input.
+    """
+    if list_passes:
+        click.echo(_list_passes())
+        return
+    if not paths:
+        raise click.UsageError("give at least one PATH (or - for standard input)")
+    try:
+        passes = select(_split(selected) or None, _split(skipped))
+    except KeyError as error:
+        raise click.BadParameter(str(error.args[0]), param_hint="--select/--skip") from None
+
+    tally = _Tally()
+    would_change = False
+    for name in paths:
+        if name == "-":
+            outcome = _run_stdin(stdin_filename, passes, mode, explain, tally)
+        else:
+            outcome = False
+            targets = list(discover([name]))
+            if not targets and Path(name).is_dir():
+                continue
+            for path in targets:
+                outcome = _run_file(path, passes, mode, explain, tally) or outcome
+        would_change = would_change or outcome
+
+    if not quiet:
+        verb = {"write": "changed", "diff": "would change", "check": "would change"}[mode]
+        click.echo(
+            f"{tally.changed} file{'s' if tally.changed != 1 else ''} {verb}, "
+            f"{tally.unchanged} unchanged, {tally.failed} failed",
+            err=True,
+        )
+    if tally.failed:
+        sys.exit(2)
+    if mode == "check" and would_change:
+        sys.exit(1)
+
+
+def _refactor(text: str, display: str, passes: Sequence, tally: _Tally) -> Result | None:
+    try:
+        return refactor(text, passes=passes, context=Context(path=display))
+    except ParseError as error:
+        click.echo(f"{display}:{error.line}:{error.column}: {error.message}", err=True)
+        tally.failed += 1
+        return None
+
+
+def _report(result: Result, display: str, mode: str, explain: bool) -> None:
+    for change in result.changes:
+        if mode == "check" or explain:
+            click.echo(f"{display}:{change.line}: {change.pass_name}: {change.explanation} [{change.safety}]", err=True)
+    for diagnostic in result.diagnostics:
+        if diagnostic.severity == "error" or explain:
+            click.echo(f"{display}:{diagnostic.line}: {diagnostic.pass_name}: {diagnostic.message}", err=True)
+
+
+def _run_file(path: Path, passes: Sequence, mode: str, explain: bool, tally: _Tally) -> bool:
+    display = str(path)
+    try:
+        text = read(path)
+    except FileError as error:
+        click.echo(str(error), err=True)
+        tally.failed += 1
+        return False
+    result = _refactor(text, display, passes, tally)
+    if result is None:
+        return False
+    _report(result, display, mode, explain)
+    if not result.changed:
+        tally.unchanged += 1
+        return False
+    if mode == "write":
+        try:
+            write_atomic(path, result.text)
+        except FileError as error:
+            click.echo(str(error), err=True)
+            tally.failed += 1
+            return False
+    elif mode == "diff":
+        _echo_diff(result, display)
+    tally.changed += 1
+    return True
+
+
+def _run_stdin(display: str, passes: Sequence, mode: str, explain: bool, tally: _Tally) -> bool:
+    try:
+        text = decode(sys.stdin.buffer.read(), display)
+    except FileError as error:
+        click.echo(str(error), err=True)
+        tally.failed += 1
+        return False
+    result = _refactor(text, display, passes, tally)
+    if result is None:
+        return False
+    _report(result, display, mode, explain)
+    if mode == "write":
+        sys.stdout.buffer.write(result.text.encode("utf-8", "surrogateescape"))
+        sys.stdout.buffer.flush()
+    elif mode == "diff" and result.changed:
+        _echo_diff(result, display)
+    if result.changed:
+        tally.changed += 1
+    else:
+        tally.unchanged += 1
+    return result.changed
+
+
+def _echo_diff(result: Result, display: str) -> None:
+    from .diff import unified_diff
+
+    patch = unified_diff(result.original, result.text, display[2:] if display.startswith("./") else display)
+    sys.stdout.buffer.write(patch.encode("utf-8", "surrogateescape"))
+    sys.stdout.buffer.flush()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """The console script."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="msb-refactor")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

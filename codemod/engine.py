@@ -1,0 +1,163 @@
+"""Apply passes to a Dockerfile until nothing changes, and explain what changed.
+
+Every pass's output is rendered and parsed again before it is accepted; the tree a pass
+built must be exactly the tree the parser reads from its text. A pass whose output fails
+that is a bug: its change is dropped, a diagnostic names it, and the file is never left
+half-done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from .cst import Dockerfile, Instruction
+from .errors import ParseError
+from .parser import parse
+from .passes import Context, Pass, select
+
+#: Rounds of all passes before the engine gives up (each round must change something).
+MAX_ROUNDS = 8
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change a pass made, with the lines of the original file it is about."""
+
+    pass_name: str
+    explanation: str
+    #: "safe" (same image) or "review" (the image changes on purpose).
+    safety: str
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """Something a pass saw but left alone (or a pass that failed), and why."""
+
+    pass_name: str
+    message: str
+    line: int
+    end_line: int
+    #: "info" (left alone on purpose) or "error" (a pass produced output that does not parse).
+    severity: str = "info"
+
+
+@dataclass(frozen=True)
+class Result:
+    original: str
+    text: str
+    changes: tuple[Change, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+
+class _Origins:
+    """Lines of the original file for every instruction a pass may be handed."""
+
+    def __init__(self, tree: Dockerfile) -> None:
+        self._lines: dict[int, tuple[int, int]] = {}
+        self._alive: list[object] = [tree]
+        for instruction in tree.instructions:
+            start = tree.start_line(instruction)
+            self._lines[id(instruction)] = (start, start + instruction.line_count - 1)
+        self._last = max((end for _, end in self._lines.values()), default=1)
+
+    def span(self, nodes: Sequence[Instruction]) -> tuple[int, int]:
+        spans = [self._lines[id(n)] for n in nodes if id(n) in self._lines]
+        if not spans:
+            return (self._last, self._last)
+        return (min(s for s, _ in spans), max(e for _, e in spans))
+
+    def carry(self, before: Sequence[Instruction], after: Sequence[Instruction]) -> None:
+        """New nodes inherit the lines of the nodes they came from."""
+        span = self.span(before)
+        for node in after:
+            self._lines.setdefault(id(node), span)
+        self._alive.append((before, after))
+
+    def rebind(self, built: Dockerfile, parsed: Dockerfile) -> None:
+        """The parsed tree's nodes stand for the built tree's nodes from now on."""
+        self._alive.append(parsed)
+        for a, b in zip(built.instructions, parsed.instructions):
+            if id(a) in self._lines:
+                self._lines[id(b)] = self._lines[id(a)]
+
+
+def _same_shape(built: Dockerfile, parsed: Dockerfile) -> bool:
+    if len(built.instructions) != len(parsed.instructions):
+        return False
+    if [line.text for line in built.directives] != [line.text for line in parsed.directives]:
+        return False
+    for a, b in zip(built.instructions, parsed.instructions):
+        if a.render() != b.render() or [l.kind for l in a.lines] != [l.kind for l in b.lines]:
+            return False
+    return True
+
+
+def refactor(
+    text: str,
+    *,
+    passes: Sequence[Pass] | Sequence[str] | None = None,
+    context: Context | None = None,
+) -> Result:
+    """Run ``passes`` (all of them, in registry order, when None) on ``text``.
+
+    Raises ParseError when ``text`` itself is not a Dockerfile BuildKit accepts.
+    """
+    chosen = _resolve(passes)
+    context = context or Context()
+    tree = parse(text)
+    origins = _Origins(tree)
+    changes: list[Change] = []
+    diagnostics: dict[tuple[str, str, int], Diagnostic] = {}
+    for _ in range(MAX_ROUNDS):
+        progressed = False
+        for p in chosen:
+            outcome = p.run(tree, context)
+            for note in outcome.notes:
+                line, end = origins.span(note.about)
+                diagnostics.setdefault((p.name, note.message, line), Diagnostic(p.name, note.message, line, end))
+            if outcome.tree is tree:
+                continue
+            rendered = outcome.tree.render()
+            if rendered == tree.render():
+                continue
+            try:
+                parsed = parse(rendered)
+            except ParseError as error:
+                line, end = origins.span([n for q in outcome.proposals for n in q.about])
+                message = f"output does not parse ({error}); change dropped"
+                diagnostics.setdefault((p.name, message, line), Diagnostic(p.name, message, line, end, "error"))
+                continue
+            if not _same_shape(outcome.tree, parsed):
+                line, end = origins.span([n for q in outcome.proposals for n in q.about])
+                message = "output parses differently from the tree the pass built; change dropped"
+                diagnostics.setdefault((p.name, message, line), Diagnostic(p.name, message, line, end, "error"))
+                continue
+            for proposal in outcome.proposals:
+                line, end = origins.span(proposal.about)
+                changes.append(Change(p.name, proposal.explanation, proposal.safety, line, end))
+                origins.carry(proposal.about, proposal.made)
+            origins.rebind(outcome.tree, parsed)
+            tree = parsed
+            progressed = True
+        if not progressed:
+            break
+    else:
+        diagnostics[("engine", "", 0)] = Diagnostic(
+            "engine", f"passes still changing the file after {MAX_ROUNDS} rounds; stopped", 1, 1, "error"
+        )
+    return Result(text, tree.render(), tuple(changes), tuple(diagnostics.values()))
+
+
+def _resolve(passes: Sequence[Pass] | Sequence[str] | None) -> tuple[Pass, ...]:
+    if passes is None:
+        return select()
+    if all(isinstance(p, str) for p in passes):
+        return select(include=passes)  # type: ignore[arg-type]
+    return tuple(passes)  # type: ignore[arg-type]

@@ -1,0 +1,98 @@
+"""Finding Dockerfiles, reading them without losing a byte, writing them atomically."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+import tempfile
+from pathlib import Path
+from typing import Iterable, Iterator
+
+#: File names that are Dockerfiles.
+PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile", "Containerfile.*")
+#: Directories never walked into.
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"})
+
+_UNSUPPORTED_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
+
+
+class FileError(Exception):
+    """A file that cannot be read, decoded or written; ``str()`` says which and why."""
+
+
+def is_dockerfile(name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in PATTERNS)
+
+
+def discover(paths: Iterable[str]) -> Iterator[Path]:
+    """The files named, and the Dockerfiles under the directories named, in a stable order."""
+    seen: set[Path] = set()
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = []
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+                found.extend(Path(root) / f for f in files if is_dockerfile(f))
+            candidates = sorted(found)
+        else:
+            candidates = [path]
+        for candidate in candidates:
+            if candidate not in seen:
+                seen.add(candidate)
+                yield candidate
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8, with stray bytes kept as surrogate escapes so that encode() gives them back."""
+    for bom, encoding in _UNSUPPORTED_BOMS.items():
+        if data.startswith(bom):
+            raise FileError(f"{name}: the file is {encoding}; Dockerfiles are read as UTF-8")
+    return data.decode("utf-8", "surrogateescape")
+
+
+def encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
+
+
+def read(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise FileError(f"{path}: cannot read: {error.strerror or error}") from None
+    return decode(data, str(path))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step (a temporary file in the same directory,
+    then a rename), keeping the file's permissions. A failure leaves the file as it was."""
+    data = encode(text)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError as error:
+        raise FileError(f"{path}: cannot write: {error.strerror or error}") from None
+    directory = path.parent
+    temp = None
+    try:
+        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+        temp = None
+    except OSError as error:
+        raise FileError(f"{path}: cannot write: {error.strerror or error}") from None
+    finally:
+        if temp is not None:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass

@@ -1,0 +1,667 @@
+"""Text to tree: the Lark grammar, the line lexer that feeds it, and BuildKit's checks.
+
+Parsing happens at two levels, as the grammar has two start symbols:
+
+* ``dockerfile``: a stateful line lexer (parser directives, the escape character, line
+  continuations, heredoc bodies) classifies every physical line with the grammar's line
+  terminals, and Lark's LALR parser builds the file-level tree from those tokens.
+* ``command``: the logical line of one instruction, read by Lark's contextual lexer and LALR
+  parser; done on demand (``Instruction.command``) and eagerly only where BuildKit may reject
+  the instruction (ENV, LABEL, ONBUILD, JSON-looking arguments, heredocs).
+
+The parser tables are built once and kept in a cache directory, so a new process starts
+without rebuilding them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+from lark import Lark, Token, Transformer, Tree
+from lark import __version__ as lark_version
+from lark.exceptions import UnexpectedInput
+from lark.lexer import Lexer
+
+from . import buildkit
+from .buildkit import GO_SPACES, HeredocMarker, ShellSyntaxError
+from .cst import (
+    BLANK,
+    COMMENT,
+    CONTINUATION_LINE,
+    DIRECTIVE,
+    INNER_BLANK,
+    INNER_COMMENT,
+    INSTRUCTION_LINE,
+    LAST_LINE,
+    OPEN_LINE,
+    Command,
+    Dockerfile,
+    Heredoc,
+    Instruction,
+    Line,
+    Part,
+)
+from .errors import ParseError
+
+__all__ = ["parse", "parse_command", "grammar_text", "CommandSyntax"]
+
+#: BuildKit's bufio.Scanner refuses lines longer than this many bytes (newline included).
+MAX_LINE_BYTES = 64 * 1024
+_ESCAPES = ("\\", "`")
+
+
+# --- the grammar and its parsers -----------------------------------------------------------------
+
+def _grammar_file(name: str) -> str:
+    """A grammar file shipped in the package (codemod/grammar/), or, in a source checkout,
+    the repository's grammar/ directory."""
+    packaged = resources.files("codemod").joinpath("grammar", name)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parent.parent / "grammar" / name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def grammar_text(escape: str = "\\") -> str:
+    """The grammar for a file whose escape character is ``escape``."""
+    text = _grammar_file("dockerfile.lark")
+    if escape == "`":
+        text += "\n" + _grammar_file("escape-backtick.lark")
+    return text
+
+
+def _cache_dir() -> Path | None:
+    configured = os.environ.get("MSB_REFACTOR_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "msb-refactor"
+
+
+def _build(escape: str, start: str, **options: Any) -> Lark:
+    """A Lark LALR parser for ``start``, loaded from the cache when it was built before."""
+    transformer = options.pop("transformer", None)
+    grammar = grammar_text(escape)
+    key = hashlib.sha256(
+        "\0".join([grammar, start, repr(sorted(options.items())), lark_version, sys.version]).encode()
+    ).hexdigest()[:20]
+    directory = _cache_dir()
+    stem = f"{start}-{'backtick' if escape == '`' else 'backslash'}"
+    path = directory / f"{stem}-{key}.lark" if directory else None
+    if path is not None:
+        try:
+            with open(path, "rb") as handle:
+                return Lark.load(handle, transformer=transformer)
+        except Exception:  # absent, unreadable or stale: build it again
+            pass
+    parser = Lark(grammar, start=start, parser="lalr", transformer=transformer, **options)
+    if path is not None:
+        _store(parser, path, stem)
+    return parser
+
+
+@contextlib.contextmanager
+def _without_collision_checks() -> Iterator[None]:
+    """Lark checks terminals for regex collisions with `interegular` when that is installed,
+    only to log warnings, at every load (several times slower start). The grammar orders
+    colliding terminals by priority on purpose, and the tests check the result."""
+    import lark.lexer
+
+    saved = getattr(lark.lexer, "has_interegular", False)
+    lark.lexer.has_interegular = False
+    try:
+        yield
+    finally:
+        lark.lexer.has_interegular = saved
+
+
+def _store(parser: Lark, path: Path, stem: str) -> None:
+    """Write the tables atomically, and drop those of older grammars."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            parser.save(handle)
+        os.replace(temp, path)
+        for old in path.parent.glob(f"{stem}-*.lark"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only home: parse without a cache
+
+
+@functools.cache
+def _file_parser(escape: str) -> Lark:
+    lexer = BackslashLineLexer if escape == "\\" else BacktickLineLexer
+    with _without_collision_checks():
+        return _build(escape, "dockerfile", lexer=lexer, transformer=_FileBuilder(escape))
+
+
+@functools.cache
+def _command_parser(escape: str) -> Lark:
+    with _without_collision_checks():
+        return _build(escape, "command", lexer="contextual")
+
+
+# --- errors --------------------------------------------------------------------------------------
+
+class _SourceError(Exception):
+    """A rejection found while parsing, at an offset of the whole text."""
+
+    def __init__(self, offset: int, message: str) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.message = message
+
+
+class _InstructionError(Exception):
+    """A rejection found in an instruction, at an offset of ``Instruction.text``."""
+
+    def __init__(self, offset: int, message: str) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.message = message
+
+
+def _error_at(text: str, offset: int, message: str) -> ParseError:
+    offset = max(0, min(offset, len(text)))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return ParseError(line, column, message)
+
+
+# --- parser directives ---------------------------------------------------------------------------
+
+# Go's `^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$` on a line without its leading spaces.
+_DIRECTIVE_PARTS = re.compile(r"#[\t\n\x0c\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\x0c\r ]*=[\t\n\x0c\r ]*(.+?)[\t\n\x0c\r ]*\Z", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class _Header:
+    """The parser directives at the top of a file."""
+
+    bom: str
+    lines: tuple[tuple[int, int], ...]
+    end: int
+    escape: str
+
+
+def _scan_header(text: str, directive: re.Pattern[str]) -> _Header:
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    pos = len(bom)
+    seen: set[str] = set()
+    escape = "\\"
+    lines = []
+    while True:
+        match = directive.match(text, pos)
+        if match is None:
+            break
+        content = match.group().rstrip("\r\n").lstrip(GO_SPACES)
+        parts = _DIRECTIVE_PARTS.match(content)
+        assert parts is not None
+        name, value = parts.group(1).lower(), parts.group(2)
+        if name in seen:
+            raise _error_at(text, pos, f"only one {name} parser directive can be used")
+        seen.add(name)
+        if name == "escape":
+            if value not in _ESCAPES:
+                at = pos + len(match.group()) - len(match.group().lstrip(GO_SPACES)) + parts.start(2)
+                raise _error_at(text, at, f"invalid escape token '{value}' does not match ` or \\")
+            escape = value
+        lines.append((pos, match.end()))
+        pos = match.end()
+    return _Header(bom, tuple(lines), pos, escape)
+
+
+# --- the line lexer -------------------------------------------------------------------------------
+
+class _LineToken(Token):
+    """A file-level token; ``payload`` carries what the lexer already worked out (a heredoc's
+    marker, an instruction's parsed command)."""
+
+    __slots__ = ("payload",)
+
+
+_new_str = str.__new__
+
+
+def _token(kind: str, value: str, pos: int, payload: object = None) -> _LineToken:
+    token = _new_str(_LineToken, value)
+    token.type = kind
+    token.value = value
+    token.start_pos = pos
+    token.line = token.column = token.end_line = token.end_column = token.end_pos = None
+    token.payload = payload
+    return token
+
+
+@dataclass
+class _LexInput:
+    text: str
+    header: _Header
+
+
+_HEREDOC_COMMANDS = frozenset({"run", "copy", "add"})
+
+
+class LineLexer(Lexer):
+    """Classifies physical lines with the grammar's file-level terminals.
+
+    Its state is what a grammar cannot hold: whether the parser directives are over, whether
+    the previous line ended in a continuation, and which heredoc delimiters are still to come.
+    """
+
+    __future_interface__ = 2
+    escape = "\\"
+
+    def __init__(self, lexer_conf: Any) -> None:
+        patterns = {t.name: t.pattern.to_regexp() for t in lexer_conf.terminals}
+
+        def alternatives(*names: str) -> re.Pattern[str]:
+            return re.compile("|".join(f"(?P<{name}>{patterns[name]})" for name in names))
+
+        self._top = alternatives(COMMENT, BLANK, OPEN_LINE, INSTRUCTION_LINE).match
+        self._inner = alternatives(INNER_COMMENT, INNER_BLANK, CONTINUATION_LINE, LAST_LINE).match
+
+    def lex(self, lexer_state: Any, parser_state: Any) -> Iterator[Token]:
+        source: _LexInput = lexer_state.text
+        text = source.text
+        header = source.header
+        if header.bom:
+            yield _token("BOM", header.bom, 0)
+        for start, end in header.lines:
+            yield _token(DIRECTIVE, text[start:end], start)
+        pos = header.end
+        size = len(text)
+        top, inner = self._top, self._inner
+        while pos < size:
+            match = top(text, pos)
+            assert match is not None
+            kind = match.lastgroup
+            end = match.end()
+            if end - pos > MAX_LINE_BYTES // 4:
+                _check_length(text, pos, end)
+            if kind == COMMENT or kind == BLANK:
+                yield _token(kind, text[pos:end], pos)
+                pos = end
+                continue
+            first = _token(kind, text[pos:end], pos)
+            start = pos
+            pos = end
+            lines = [first]
+            if kind == OPEN_LINE:
+                while pos < size:
+                    match = inner(text, pos)
+                    assert match is not None
+                    kind = match.lastgroup
+                    end = match.end()
+                    if end - pos > MAX_LINE_BYTES // 4:
+                        _check_length(text, pos, end)
+                    lines.append(_token(kind, text[pos:end], pos))
+                    pos = end
+                    if kind == LAST_LINE:
+                        break
+            markers: list[HeredocMarker] = []
+            if "<<" in text[start:pos]:
+                instruction = Instruction((), tuple(Line(t.type, t.value) for t in lines), (), self.escape)
+                try:
+                    markers = _heredoc_markers(instruction)
+                except _InstructionError as error:
+                    raise _SourceError(start + error.offset, error.message) from None
+                first.payload = instruction.__dict__.get("command")
+            yield from lines
+            for marker in markers:
+                pos = yield from _heredoc_tokens(text, pos, marker, start)
+
+
+class BackslashLineLexer(LineLexer):
+    escape = "\\"
+
+
+class BacktickLineLexer(LineLexer):
+    escape = "`"
+
+
+def _check_length(text: str, start: int, end: int) -> None:
+    """BuildKit's line scanner holds 64 KiB: a line and its newline must fit (a last line
+    without a newline needs one byte more to find the end of the file)."""
+    size = len(text[start:end].encode("utf-8", "surrogateescape"))
+    if size > MAX_LINE_BYTES or (size == MAX_LINE_BYTES and not text.endswith("\n", start, end)):
+        raise _SourceError(start, f"dockerfile line greater than max allowed size of {MAX_LINE_BYTES - 1}")
+
+
+def _heredoc_markers(instruction: Instruction) -> list[HeredocMarker]:
+    """The heredocs BuildKit reads after this instruction (RUN, COPY, ADD, or ONBUILD of one,
+    in the shell form)."""
+    command = instruction.command
+    if command is None:
+        return []
+    target = command.subcommand if command.name == "onbuild" else command
+    if target is None or target.name not in _HEREDOC_COMMANDS or target.is_exec_form:
+        return []
+    try:
+        return buildkit.heredoc_markers(instruction.logical.text)
+    except ShellSyntaxError as error:
+        raise _InstructionError(0, str(error)) from None
+
+
+def _heredoc_tokens(text: str, pos: int, marker: HeredocMarker, start: int) -> Iterator[Token]:
+    """The body and the delimiter line of one heredoc; returns the offset after them."""
+    body_start = pos
+    size = len(text)
+    name = marker.name
+    while pos < size:
+        newline = text.find("\n", pos)
+        end = size if newline == -1 else newline + 1
+        if end - pos > MAX_LINE_BYTES // 4:
+            _check_length(text, pos, end)
+        candidate = text[pos:end].rstrip("\r\n")
+        if marker.chomp:
+            candidate = candidate.lstrip("\t")
+        if candidate == name:
+            if pos > body_start:
+                yield _token("HEREDOC_BODY", text[body_start:pos], body_start)
+            yield _token("HEREDOC_END", text[pos:end], pos, marker)
+            return end
+        pos = end
+    at = text.find(marker.word, start)
+    raise _SourceError(at if at != -1 else start, f"unterminated heredoc {marker.word}: no line '{name}' ends it")
+
+
+# --- the file-level tree -----------------------------------------------------------------------
+
+class _FileBuilder(Transformer):
+    """Lark callbacks (run inside the LALR parser) that build the lossless tree."""
+
+    def __init__(self, escape: str) -> None:
+        super().__init__()
+        self.escape = escape
+
+    def heredoc(self, children: list[Token]) -> Heredoc:
+        end = children[-1]
+        body = children[0].value if len(children) == 2 else ""
+        return Heredoc(end.payload, body, end.value)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _append(children: list[Any]) -> list[Any]:
+        """A left-recursive repetition: one list, grown in place."""
+        if len(children) == 1:
+            return children
+        items = children[0]
+        items.append(children[1])
+        return items
+
+    directives = body = continued = heredocs = _append
+
+    def instruction(self, children: list[Any]) -> Instruction | _SourceError:
+        first = children[0]
+        lines = [Line(first.type, first.value)]
+        heredocs: tuple[Heredoc, ...] = ()
+        for child in children[1:]:
+            if type(child) is list:
+                if type(child[0]) is Heredoc:
+                    heredocs = tuple(child)
+                else:
+                    lines.extend(Line(token.type, token.value) for token in child)
+            else:
+                lines.append(Line(child.type, child.value))
+        instruction = Instruction((), tuple(lines), heredocs, self.escape)
+        if first.payload is not None:
+            instruction.__dict__["command"] = first.payload
+        try:
+            _validate(instruction)
+        except _InstructionError as error:
+            raise _SourceError(first.start_pos + error.offset, error.message) from None
+        return instruction
+
+    def dockerfile(self, children: list[Any]) -> Dockerfile:
+        bom = ""
+        directives: tuple[Line, ...] = ()
+        items: list[Any] = []
+        for child in children:
+            if type(child) is list:
+                if isinstance(child[0], Token) and child[0].type == DIRECTIVE:
+                    directives = tuple(Line(DIRECTIVE, token.value) for token in child)
+                else:
+                    items = child
+            else:
+                bom = child.value
+        instructions: list[Instruction] = []
+        pending: list[Line] = []
+        for item in items:
+            if type(item) is Instruction:
+                if pending:
+                    # Still under construction: no one else holds this node yet.
+                    object.__setattr__(item, "leading", tuple(pending))
+                    pending = []
+                instructions.append(item)
+            else:
+                pending.append(Line(item.type, item.value))
+        if not instructions:
+            end = sum(len(line.text) for line in pending) + sum(len(line.text) for line in directives)
+            raise _SourceError(max(0, end + len(bom) - 1), "file with no instructions")
+        return Dockerfile(tuple(instructions), bom, directives, tuple(pending), self.escape)
+
+
+def parse(text: str) -> Dockerfile:
+    """Parse a whole Dockerfile; raises ParseError where BuildKit would reject it."""
+    header = _scan_header(text, _directive_pattern())
+    try:
+        return _file_parser(header.escape).parse(_LexInput(text, header))  # type: ignore[arg-type]
+    except _SourceError as error:
+        raise _error_at(text, error.offset, error.message) from None
+
+
+@functools.cache
+def _directive_pattern() -> re.Pattern[str]:
+    return re.compile(_file_parser("\\").get_terminal(DIRECTIVE).pattern.to_regexp())
+
+
+# --- the instruction level --------------------------------------------------------------------
+
+_JSON_KINDS = frozenset({"run", "cmd", "entrypoint", "shell", "copy", "add", "volume", "healthcheck"})
+_ASCII_SPACE = "\t\x0b\x0c\r "
+
+
+# The start of an instruction's first line: spaces, the command word, what follows it.
+_HEAD = re.compile(r"[\t\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*([A-Za-z]*)(.?)")
+_MAY_FAIL = frozenset({"env", "label", "onbuild"})
+
+
+def _validate(instruction: Instruction) -> None:
+    """Parse the instruction now if BuildKit might reject it, so that parse() reports it.
+
+    BuildKit's line parsers reject: ENV/LABEL without a value or with a word lacking `=`,
+    a JSON array with an element that is not a string, and so ONBUILD of those. Instructions
+    that cannot be any of these are left to be read when asked for.
+    """
+    first = instruction.lines[0]
+    match = _HEAD.match(first.text)
+    assert match is not None
+    keyword = match.group(1).lower()
+    if match.group(2) not in _ASCII_SPACE or not match.group(2):
+        # No arguments, or a longer (unknown) command word; unless a continuation may join
+        # the word to the next line.
+        if first.kind == OPEN_LINE:
+            _ = instruction.command
+        return
+    if keyword in _MAY_FAIL:
+        if keyword == "onbuild":
+            _ = instruction.command
+            return
+        args = instruction.logical.text.strip(GO_SPACES)[len(keyword):].strip(GO_SPACES)
+        if args and not _plain_key_values(args, instruction.escape):
+            _ = instruction.command
+    elif keyword in _JSON_KINDS and "[" in instruction.text:
+        args = instruction.logical.text.strip(GO_SPACES)[len(keyword):].lstrip(GO_SPACES)
+        if args.startswith("--") or keyword == "healthcheck":
+            _ = instruction.command
+        elif args.startswith("[") and not _json_array(instruction.escape).match(buildkit.byte_view(args)):
+            _ = instruction.command
+
+
+def _plain_key_values(args: str, escape: str) -> bool:
+    """ENV/LABEL arguments that BuildKit surely accepts, checked with the grammar's KV_WORD
+    terminal alone (no flags; every word has `=`, or the legacy `KEY value`)."""
+    if args.startswith("--"):
+        return False
+    view = buildkit.byte_view(args)
+    words = buildkit.parse_words(_kv_word(escape).findall(view), escape)
+    if not words:
+        return True
+    if "=" in words[0]:
+        return all("=" in word for word in words)
+    return any(ch in _ASCII_SPACE for ch in view)
+
+
+@functools.cache
+def _kv_word(escape: str) -> re.Pattern[str]:
+    return re.compile(_command_parser(escape).get_terminal("KV_WORD").pattern.to_regexp())
+
+
+@functools.cache
+def _json_array(escape: str) -> re.Pattern[str]:
+    return re.compile(_command_parser(escape).get_terminal("JSON_ARRAY").pattern.to_regexp())
+
+
+class CommandSyntax:
+    """Turns the grammar's ``command`` tree into a Command with offsets into the source."""
+
+    def __init__(self, instruction: Instruction, view: str, view_start: int) -> None:
+        self.logical = instruction.logical
+        self.view = view
+        #: Logical offset where the view starts (the leading spaces BuildKit trims).
+        self.view_start = view_start
+        self.escape = instruction.escape
+        self._char_at: list[int] | None = None
+        if not view.isascii():
+            starts = []
+            for index, ch in enumerate(buildkit.from_byte_view(view)):
+                starts.extend([index] * len(ch.encode("utf-8", "surrogateescape")))
+            starts.append(len(starts) and starts[-1] + 1)
+            self._char_at = starts
+
+    def _chars(self, start: int, end: int) -> tuple[int, int]:
+        if self._char_at is None:
+            return start, end
+        at = self._char_at
+        if end <= start:
+            return at[start], at[start]
+        return at[start], at[end - 1] + 1
+
+    def part(self, token: Token) -> Part:
+        assert token.start_pos is not None and token.end_pos is not None
+        start, end = self._chars(token.start_pos, token.end_pos)
+        raw_start, raw_end = self.logical.source_span(self.view_start + start, self.view_start + end)
+        return Part(token.type, buildkit.from_byte_view(token.value), raw_start, raw_end)
+
+    def command(self, tree: Tree) -> Command:
+        kind: Tree = tree.children[0]  # type: ignore[assignment]
+        name = str(kind.data)
+        children = kind.children
+        keyword = self.part(children[0])  # type: ignore[arg-type]
+        flags: list[Part] = []
+        end_of_flags = None
+        form = "none"
+        args: tuple[Part, ...] = ()
+        args_at: int | None = None
+        health_type = None
+        subcommand = None
+        for child in children[1:]:
+            if isinstance(child, Token):
+                if child.type == "END_OF_FLAGS":
+                    end_of_flags = self.part(child)
+                continue
+            data = child.data
+            if data == "flag":
+                flags.append(self.part(child.children[0]))  # type: ignore[arg-type]
+                continue
+            args_at = _first_token(child).start_pos
+            if data == "command":
+                form = "command"
+                subcommand = self.command(child)
+            elif data == "health":
+                tokens = child.children
+                health_type = self.part(tokens[0])  # type: ignore[arg-type]
+                if len(tokens) > 2:
+                    form, args = self._args(tokens[2])  # type: ignore[arg-type]
+            else:
+                form, args = self._args(child)
+        args_text = "" if args_at is None else buildkit.from_byte_view(self.view[args_at:])
+        return Command(name, keyword, tuple(flags), end_of_flags, form, args, args_text, health_type, subcommand)
+
+    def _args(self, tree: Tree) -> tuple[str, tuple[Part, ...]]:
+        data = str(tree.data)
+        parts = tuple(self.part(t) for t in tree.children if isinstance(t, Token) and not t.type.endswith("_SPACE"))
+        form = {"exec_form": "exec", "shell_form": "shell", "text": "text", "words": "words", "key_values": "key_values"}[data]
+        return form, parts
+
+
+def _first_token(tree: Tree) -> Token:
+    node: Any = tree
+    while isinstance(node, Tree):
+        node = node.children[0]
+    return node
+
+
+def parse_command(instruction: Instruction) -> Command | None:
+    """Read an instruction's logical line with the grammar's ``command`` start symbol.
+
+    Raises _InstructionError where BuildKit rejects the instruction (parse() turns it into a
+    ParseError with the line and column).
+    """
+    text = instruction.logical.text
+    trimmed = text.strip(GO_SPACES)
+    if not trimmed:
+        return None
+    lead = len(text) - len(text.lstrip(GO_SPACES))
+    view = buildkit.byte_view(trimmed)
+    try:
+        tree = _command_parser(instruction.escape).parse(view)
+    except UnexpectedInput as error:  # pragma: no cover - the grammar accepts every line
+        raise _InstructionError(0, f"cannot read this instruction ({error.__class__.__name__}); please report it") from None
+    syntax = CommandSyntax(instruction, view, lead)
+    command = syntax.command(tree)
+    _check(command, syntax)
+    return command
+
+
+def _check(command: Command, syntax: CommandSyntax) -> None:
+    """BuildKit's line parsers' errors."""
+    name = command.name
+    if name == "onbuild" and command.subcommand is not None:
+        _check(command.subcommand, syntax)
+        return
+    if name in ("env", "label") and command.args:
+        label = name.upper()
+        words = buildkit.parse_words([p.text for p in command.args], syntax.escape)
+        if not words:
+            return
+        if "=" not in words[0]:
+            if not any(ch in "\t\x0b\x0c\r " for ch in command.args_text):
+                raise _InstructionError(command.args[0].start, f"{label} must have two arguments")
+            return
+        for part, word in zip(command.args, words):
+            if "=" not in word:
+                raise _InstructionError(
+                    part.start,
+                    f"Syntax error - can't find = in {buildkit.go_quote(word)}. Must be of the form: name=value",
+                )
+        return
+    if name in _JSON_KINDS and command.form in ("shell", "words") and command.args:
+        first = command.args[0]
+        if first.text.startswith("[") or first.text.lstrip(GO_SPACES).startswith("["):
+            try:
+                buildkit.json_array_check(buildkit.byte_view(command.args_text if command.form == "words" else first.text))
+            except buildkit.NotStringArray as error:
+                raise _InstructionError(first.start, str(error)) from None

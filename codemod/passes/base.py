@@ -1,0 +1,72 @@
+"""What every pass is made of: a name, a summary, a safety class, and one function from
+(tree, context) to a new tree with its changes explained."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+from ..cst import Dockerfile, Instruction
+
+#: The image is the same (names, layout of the file).
+SAFE = "safe"
+#: The image changes on purpose (a new runtime stage, cleanup that removes files).
+REVIEW = "review"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a pass may know beyond the tree."""
+
+    #: The file's path, for messages ("-" for standard input).
+    path: str = "-"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One change a pass made, in terms of the tree it was given."""
+
+    explanation: str
+    safety: str
+    #: The instructions of the input tree the change is about (replaced, moved, or next to
+    #: which something was inserted); they give the change its lines in the original file.
+    about: tuple[Instruction, ...]
+    #: The instructions of the output tree that carry the change.
+    made: tuple[Instruction, ...] = ()
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something a pass saw and left alone, and why."""
+
+    message: str
+    about: tuple[Instruction, ...] = ()
+
+
+@dataclass
+class Outcome:
+    """What a pass returns: the new tree (the same object when nothing changed)."""
+
+    tree: Dockerfile
+    proposals: list[Proposal] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Pass:
+    """A refactoring: ``run(tree, context)`` must not touch anything it does not change."""
+
+    #: Kebab-case, as on the command line (``merge-runs``).
+    name: str
+    #: One line for ``--help`` and the README.
+    summary: str
+    #: SAFE or REVIEW: the most a change of this pass can be.
+    safety: str
+    run: Callable[[Dockerfile, Context], Outcome]
+
+    def __repr__(self) -> str:
+        return f"Pass({self.name!r})"
+
+
+def names(passes: Sequence[Pass]) -> list[str]:
+    return [p.name for p in passes]

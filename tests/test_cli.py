@@ -1,0 +1,138 @@
+"""The command line: modes, exit codes, bad input, directories, standard input."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from codemod.cli import cli
+from codemod.diff import unified_diff
+from codemod.files import discover, is_dockerfile, write_atomic
+
+GOOD = "FROM alpine:3.20\nRUN echo hi\n"
+BROKEN = "FROM alpine\nENV PATH\n"
+
+
+def run(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), input=input)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout_bytes.decode("utf-8", "surrogateescape"), result.stderr
+
+
+def test_help_lists_the_modes() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    for option in ("--diff", "--write", "--check", "--select", "--skip", "--explain"):
+        assert option in out
+
+
+def test_needs_a_path() -> None:
+    code, _, err = run()
+    assert code == 2 and "PATH" in err
+
+
+def test_unchanged_file_prints_no_diff(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text(GOOD)
+    code, out, err = run(str(path))
+    assert (code, out) == (0, "")
+    assert "0 files would change, 1 unchanged, 0 failed" in err
+
+
+def test_parse_error_names_file_line_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "Dockerfile"
+    bad.write_text(BROKEN)
+    before = bad.read_bytes()
+    for mode in ("--diff", "--write", "--check"):
+        code, out, err = run(mode, str(bad))
+        assert code == 2, mode
+        assert f"{bad}:2:5: ENV must have two arguments" in err
+        assert bad.read_bytes() == before
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "Dockerfile").write_text(BROKEN)
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "Dockerfile").write_text(GOOD)
+    code, _, err = run("--check", str(tmp_path))
+    assert code == 2
+    assert "0 files would change, 1 unchanged, 1 failed" in err
+
+
+def test_unreadable_and_undecodable_files_fail_cleanly(tmp_path: Path) -> None:
+    missing = tmp_path / "Dockerfile.missing"
+    code, _, err = run(str(missing))
+    assert code == 2 and str(missing) in err and "cannot read" in err
+    utf16 = tmp_path / "Dockerfile.utf16"
+    utf16.write_bytes("FROM a\n".encode("utf-16"))
+    code, _, err = run(str(utf16))
+    assert code == 2 and "UTF-16" in err
+
+
+def test_unknown_pass_is_a_usage_error() -> None:
+    code, _, err = run("--select", "no-such-pass", "-")
+    assert code == 2 and "no-such-pass" in err
+
+
+def test_stdin(tmp_path: Path) -> None:
+    code, out, err = run("-", input=GOOD.encode())
+    assert (code, out) == (0, "")
+    code, out, _ = run("--write", "-", input=b"FROM a\r\nRUN x")
+    assert (code, out) == (0, "FROM a\r\nRUN x")
+    code, _, err = run("--stdin-filename", "svc/Dockerfile", "-", input=BROKEN.encode())
+    assert code == 2 and "svc/Dockerfile:2:5:" in err
+
+
+def test_directories_are_walked_for_dockerfiles(tmp_path: Path) -> None:
+    names = ["Dockerfile", "Dockerfile.prod", "api.Dockerfile", "web.dockerfile", "Containerfile", "notes.txt", "Dockerfile-old"]
+    for name in names:
+        (tmp_path / name).write_text(GOOD)
+    (tmp_path / "node_modules").mkdir()
+    (tmp_path / "node_modules" / "Dockerfile").write_text(GOOD)
+    found = sorted(p.name for p in discover([str(tmp_path)]))
+    assert found == sorted(["Dockerfile", "Dockerfile.prod", "api.Dockerfile", "web.dockerfile", "Containerfile"])
+    assert is_dockerfile("Containerfile.dev") and not is_dockerfile("dockerfile.txt")
+
+
+def test_write_atomic_keeps_mode_and_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"FROM a\r\n")
+    os.chmod(path, 0o640)
+    write_atomic(path, "FROM b\r\n\udcff")
+    assert path.read_bytes() == b"FROM b\r\n\xff"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["Dockerfile"]
+
+
+def test_diff_keeps_crlf_and_marks_missing_newline() -> None:
+    old = "FROM a\r\nRUN x"
+    new = "FROM a\r\nRUN y\r\n"
+    patch = unified_diff(old, new, "Dockerfile")
+    assert patch.startswith("--- a/Dockerfile\n+++ b/Dockerfile\n")
+    assert "-RUN x\n\\ No newline at end of file\n+RUN y\r\n" in patch
+    assert " FROM a\r\n" in patch
+    assert unified_diff(old, old, "Dockerfile") == ""
+
+
+def test_console_script_runs_outside_the_checkout(tmp_path: Path) -> None:
+    """The installed command works from anywhere (the grammar ships inside the package)."""
+    script = Path(sys.executable).parent / "msb-refactor"
+    if not script.exists():
+        pytest.skip("msb-refactor is not installed in this environment")
+    (tmp_path / "Dockerfile").write_text(GOOD)
+    env = dict(os.environ, PYTHONPATH="")
+    done = subprocess.run([str(script), "--check", "Dockerfile"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    located = subprocess.run(
+        [sys.executable, "-c", "import codemod.parser as p; print(p.__file__)"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert "site-packages" in located.stdout, "the test should exercise the installed package"
