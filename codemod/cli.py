@@ -175,7 +175,8 @@ def _run_stdin(display: str, passes: Sequence, mode: str, explain: bool, tally: 
 def _echo_diff(result: Result, display: str) -> None:
     from .diff import unified_diff
 
-    patch = unified_diff(result.original, result.text, display[2:] if display.startswith("./") else display)
+    path = display[2:] if display.startswith("./") else display.lstrip("/")
+    patch = unified_diff(result.original, result.text, path)
     sys.stdout.buffer.write(patch.encode("utf-8", "surrogateescape"))
     sys.stdout.buffer.flush()
 

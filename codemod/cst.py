@@ -93,6 +93,8 @@ class Part(NamedTuple):
     #: continuations inside are removed.
     start: int
     end: int
+    #: Offset of ``text`` in the logical line (``Instruction.logical``).
+    at: int = 0
 
 
 @dataclass(frozen=True, eq=False)

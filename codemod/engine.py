@@ -115,13 +115,17 @@ def refactor(
     origins = _Origins(tree)
     changes: list[Change] = []
     diagnostics: dict[tuple[str, str, int], Diagnostic] = {}
+    # What each pass left alone, as it saw the tree the last time it ran (the final tree).
+    notes: dict[str, list[Diagnostic]] = {}
     for _ in range(MAX_ROUNDS):
         progressed = False
         for p in chosen:
             outcome = p.run(tree, context)
+            seen = []
             for note in outcome.notes:
                 line, end = origins.span(note.about)
-                diagnostics.setdefault((p.name, note.message, line), Diagnostic(p.name, note.message, line, end))
+                seen.append(Diagnostic(p.name, note.message, line, end))
+            notes[p.name] = seen
             if outcome.tree is tree:
                 continue
             rendered = outcome.tree.render()
@@ -152,7 +156,8 @@ def refactor(
         diagnostics[("engine", "", 0)] = Diagnostic(
             "engine", f"passes still changing the file after {MAX_ROUNDS} rounds; stopped", 1, 1, "error"
         )
-    return Result(text, tree.render(), tuple(changes), tuple(diagnostics.values()))
+    final_notes = {(d.pass_name, d.message, d.line): d for p in chosen for d in notes.get(p.name, [])}
+    return Result(text, tree.render(), tuple(changes), tuple(final_notes.values()) + tuple(diagnostics.values()))
 
 
 def _resolve(passes: Sequence[Pass] | Sequence[str] | None) -> tuple[Pass, ...]:

@@ -53,7 +53,7 @@ from .cst import (
 )
 from .errors import ParseError
 
-__all__ = ["parse", "parse_command", "grammar_text", "CommandSyntax"]
+__all__ = ["parse", "parse_fragment", "parse_command", "grammar_text", "CommandSyntax"]
 
 #: BuildKit's bufio.Scanner refuses lines longer than this many bytes (newline included).
 MAX_LINE_BYTES = 64 * 1024
@@ -453,6 +453,15 @@ class _FileBuilder(Transformer):
         return Dockerfile(tuple(instructions), bom, directives, tuple(pending), self.escape)
 
 
+def parse_fragment(text: str, escape: str = "\\") -> Dockerfile:
+    """Parse whole lines of instructions with a given escape character and no directives (for
+    passes that write new instructions into a file)."""
+    try:
+        return _file_parser(escape).parse(_LexInput(text, _Header("", (), 0, escape)))  # type: ignore[arg-type]
+    except _SourceError as error:
+        raise _error_at(text, error.offset, error.message) from None
+
+
 def parse(text: str) -> Dockerfile:
     """Parse a whole Dockerfile; raises ParseError where BuildKit would reject it."""
     header = _scan_header(text, _directive_pattern())
@@ -563,7 +572,7 @@ class CommandSyntax:
         assert token.start_pos is not None and token.end_pos is not None
         start, end = self._chars(token.start_pos, token.end_pos)
         raw_start, raw_end = self.logical.source_span(self.view_start + start, self.view_start + end)
-        return Part(token.type, buildkit.from_byte_view(token.value), raw_start, raw_end)
+        return Part(token.type, buildkit.from_byte_view(token.value), raw_start, raw_end, self.view_start + start)
 
     def command(self, tree: Tree) -> Command:
         kind: Tree = tree.children[0]  # type: ignore[assignment]

@@ -15,7 +15,7 @@ from codemod.cli import cli
 from codemod.diff import unified_diff
 from codemod.files import discover, is_dockerfile, write_atomic
 
-GOOD = "FROM alpine:3.20\nRUN echo hi\n"
+GOOD = "FROM alpine:3.20 AS runtime\nRUN echo hi\n"
 BROKEN = "FROM alpine\nENV PATH\n"
 
 
@@ -85,8 +85,8 @@ def test_unknown_pass_is_a_usage_error() -> None:
 def test_stdin(tmp_path: Path) -> None:
     code, out, err = run("-", input=GOOD.encode())
     assert (code, out) == (0, "")
-    code, out, _ = run("--write", "-", input=b"FROM a\r\nRUN x")
-    assert (code, out) == (0, "FROM a\r\nRUN x")
+    code, out, _ = run("--write", "-", input=b"FROM a AS runtime\r\nRUN x")
+    assert (code, out) == (0, "FROM a AS runtime\r\nRUN x")
     code, _, err = run("--stdin-filename", "svc/Dockerfile", "-", input=BROKEN.encode())
     assert code == 2 and "svc/Dockerfile:2:5:" in err
 
@@ -136,3 +136,51 @@ def test_console_script_runs_outside_the_checkout(tmp_path: Path) -> None:
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
     )
     assert "site-packages" in located.stdout, "the test should exercise the installed package"
+
+
+TRANSACTION = "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n"
+
+
+def test_check_lists_each_change_with_file_line_pass_and_safety(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text(TRANSACTION)
+    code, out, err = run("--check", str(path))
+    assert (code, out) == (1, "")
+    lines = err.splitlines()
+    assert f"{path}:1: name-stages: named the stage 'runtime': the final stage is the image that runs [safe]" in lines
+    assert any(line.startswith(f"{path}:2: merge-runs: joined 2 RUNs") and line.endswith("[safe]") for line in lines)
+    assert any(line.startswith(f"{path}:2: merge-runs: removed apt's package lists") and line.endswith("[review]") for line in lines)
+    assert path.read_text() == TRANSACTION
+
+
+def test_select_and_skip_choose_passes(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text(TRANSACTION)
+    _, out, _ = run("--select", "name-stages", str(path))
+    assert "+FROM debian:bookworm AS runtime" in out and "apt-get install -y curl \\" not in out
+    _, out, _ = run("--skip", "name-stages", str(path))
+    assert "AS runtime" not in out and "+    && apt-get install -y curl \\" in out
+    _, out, _ = run("--select", "name-stages,merge-runs", "--skip", "merge-runs", str(path))
+    assert "AS runtime" in out and "&& apt-get" not in out
+
+
+def test_diff_is_a_patch_and_write_applies_it(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(TRANSACTION.replace("\n", "\r\n").encode())
+    os.chmod(path, 0o600)
+    code, out, _ = run("--diff", str(path))
+    assert code == 0 and out.startswith(f"--- a/{str(path).lstrip('/')}\n")
+    assert "+RUN apt-get update \\\r\n" in out
+    code, _, err = run("--write", str(path))
+    assert code == 0 and "1 file changed" in err
+    written = path.read_bytes()
+    assert written.count(b"\r\n") == written.count(b"\n") == 4
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    code, out, _ = run("--check", str(path))
+    assert (code, out) == (0, "")
+
+
+def test_list_passes() -> None:
+    code, out, _ = run("--list-passes")
+    assert code == 0
+    assert "name-stages" in out and "merge-runs" in out and "[safe]" in out

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from . import merge_runs, name_stages
 from .base import REVIEW, SAFE, Context, Note, Outcome, Pass, Proposal
 
 #: Every pass, in run order.
-REGISTRY: tuple[Pass, ...] = ()
+REGISTRY: tuple[Pass, ...] = (
+    name_stages.PASS,
+    merge_runs.PASS,
+)
 
 
 def by_name(name: str) -> Pass:

@@ -1,0 +1,13 @@
+"""PHP: Composer."""
+
+from . import Ecosystem, patterns
+
+ECOSYSTEM = Ecosystem(
+    name="php",
+    label="php",
+    images=("php", "composer"),
+    manifests=("composer.json", "composer.lock"),
+    install=patterns("composer install", "composer update"),
+    build=patterns("composer dump-autoload"),
+    test=patterns("phpunit *", "composer test"),
+)
