@@ -261,7 +261,7 @@ class Model:
             command = instruction.command
             if command is not None and command.name == "arg":
                 for name, value in _declarations(command):
-                    args[name] = _expand(value, args) if value is not None else None
+                    args[name] = _expand(value, args, unset_is_empty=True) if value is not None else None
         return args
 
     @cached_property
@@ -366,39 +366,35 @@ def _unquote(value: str) -> str:
 _VARIABLE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
 
 
-def _expand(text: str, env: dict[str, str | None]) -> str | None:
+def _expand(text: str, env: dict[str, str | None], unset_is_empty: bool = False) -> str | None:
+    """``$VAR``, ``${VAR}``, ``${VAR:-word}``, ``${VAR-word}``, ``${VAR:+word}``,
+    ``${VAR+word}`` from ``env``. A variable with an unknown value (an ARG without a default,
+    or, inside a stage, one the Dockerfile never declares: the base image may set it) makes
+    the result None. Before the first FROM, an undeclared variable is empty, as in BuildKit."""
     unknown = False
 
     def replace(match: re.Match[str]) -> str:
         nonlocal unknown
         name = match.group("braced") or match.group("plain")
-        op = match.group("op")
-        word = match.group("word") or ""
-        if name not in env:
-            value = None if not op else ""
-            if op and op.endswith("-"):
-                return word
-            if op and op.endswith("+"):
-                return ""
-            return ""  # unset: empty, as BuildKit expands it
-        value = env[name]
-        if value is None:
+        op, word = match.group("op"), match.group("word") or ""
+        if name not in env and not unset_is_empty:
             unknown = True
             return ""
-        if op == ":-":
-            return value or word
-        if op == "-":
-            return value
-        if op == ":+":
-            return word if value else ""
-        if op == "+":
-            return word
-        return value
+        value = env.get(name)
+        if name in env and value is None:
+            unknown = True
+            return ""
+        is_set = name in env
+        if op in (":-", "-"):
+            return value if (value if op == ":-" else is_set) else word
+        if op in (":+", "+"):
+            return word if (value if op == ":+" else is_set) else ""
+        return value or ""
 
     result = _VARIABLE.sub(replace, text)
-    if "${" in result.replace("$${", ""):
+    if unknown or "${" in result:
         return None
-    return None if unknown else result
+    return result
 
 
 def script(command: Command) -> shell.Script | None:

@@ -23,6 +23,9 @@ STATE_CHANGING = frozenset({
     "cd", "pushd", "popd", "export", "set", "source", ".", "umask", "shopt", "alias", "unalias",
     "trap", "ulimit", "exec", "unset", "readonly", "declare", "typeset", "local", "eval", "hash",
     "enable", "builtin", "exit", "return", "shift", "getopts", "read", "wait", "disown", "bind",
+    "let", "mapfile", "readarray",
+    # Not commands, but they leave definitions behind: a function, a loop variable.
+    "function", "for", "select",
 })
 _OPERATORS = ("&&", "||", ";;", ";&", "|&", "&>", ">>", "<<-", "<<", "<>", ">|", ">&", "<&", ";", "|", "&", "(", ")", ">", "<")
 _REDIRECTIONS = frozenset({">>", "<<-", "<<", "<>", ">|", ">&", "<&", ">", "<", "&>"})
@@ -174,6 +177,14 @@ class _Lexer:
             self.expect_redirect_target = True
             return
         if op == "(":
+            rest = self.text[self.pos:].lstrip(_BLANKS)
+            if len(self.words) == 1 and not self.assignments and rest.startswith(")"):
+                # name() { ...; }: a function definition, which later commands can call.
+                word = self.words[0]
+                self.words = [Word(word.text, "function", word.start, word.end)]
+                self.pos += len(self.text[self.pos:]) - len(rest) + 1
+                self._finish(";")
+                return
             self._finish("")
             self.depth += 1
             self.expect_command = True
@@ -369,6 +380,9 @@ class _Lexer:
             return
         if not self.words:
             if word.text in RESERVED and self.expect_command:
+                if word.text in ("for", "select", "function"):
+                    # Their variable (or function) outlives them: record it as a command.
+                    self.script.commands.append(SimpleCommand((), (Word(word.text, word.text, word.start, word.end),), word.start, word.end, self.depth, self.compound > 0, ""))
                 if word.text in ("if", "while", "until", "for", "case", "{", "select"):
                     self.compound += 1
                     self.header = word.text in ("for", "case", "select")

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from shlex import quote as shlex_quote
 
 from .. import shell
-from ..cst import COMMENT, Command, Dockerfile, Instruction, Part, _values
+from ..cst import COMMENT, INSTRUCTION_LINE, LAST_LINE, Command, Dockerfile, Instruction, Part, _values
 from ..ecosystems import normalize
 from ..edit import Style, reparse, source_end, splice, style_of
 from ..model import Model, Stage, mounts
@@ -236,13 +236,15 @@ def _transactions(group: list[_Run], notes: list[Note]) -> list[tuple[list[_Run]
     while i < len(group) - 1:
         best: tuple[list[_Run], Manager] | None = None
         for manager in MANAGERS:
-            roles = [r.role(manager) for r in group[i:i + 3]]
+            roles = [r.role(manager) for r in group[i:]]
             span = 0
             if roles[:2] == ["update", "install"]:
-                span = 3 if roles[2:3] == ["cleanup"] else 2
-            elif roles[:2] == ["install", "cleanup"]:
                 span = 2
+            elif roles[:2] == ["install", "cleanup"]:
+                span = 1
             if span:
+                while span < len(roles) and roles[span] == "cleanup":
+                    span += 1
                 best = (group[i:i + span], manager)
                 break
         if best is None:
@@ -366,10 +368,10 @@ def _cleanups(run_: _Run, stage: Stage, later: list[Instruction], model: Model, 
             reason = "the stage turned off docker-clean to keep apt's caches"
         elif stops:
             reason = "the RUN may stop early (exit/exec)"
-        else:
-            user = _apt_later(later, model, stage)
-            if user is not None:
-                reason = f"a later RUN needs the lists ({user})"
+        elif (user := _apt_later(later, model, stage)) is not None:
+            reason = f"a later RUN needs the lists ({user})"
+        elif instruction.lines[-1].kind not in (INSTRUCTION_LINE, LAST_LINE):
+            reason = "the RUN ends in a line continuation with nothing after it"
         if reason:
             notes.append(Note(f"apt lists not removed after {_describe_run(run_)!r}: {reason}", (instruction,)))
         else:

