@@ -14,14 +14,32 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field, replace
-from functools import cached_property
-from typing import TYPE_CHECKING, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple
 
 from . import buildkit
 from .buildkit import GO_SPACES, BuildKitCommand, BuildKitHeredoc, HeredocMarker
 
 if TYPE_CHECKING:
     from .parser import CommandSyntax
+
+class cached_property:  # noqa: N801 - a drop-in for functools.cached_property
+    """Computed once per node, then read from the instance; without the lock that
+    functools.cached_property takes on every first access before Python 3.12."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
 
 #: Line kinds, as the grammar's file-level terminals name them.
 DIRECTIVE = "DIRECTIVE_LINE"
@@ -38,9 +56,9 @@ _CONTINUES = frozenset({OPEN_LINE, CONTINUATION_LINE})
 _CONTENT = frozenset({INSTRUCTION_LINE, OPEN_LINE, CONTINUATION_LINE, LAST_LINE})
 
 
-@dataclass(frozen=True, eq=False, slots=True)
-class Line:
-    """One physical line, its line ending included (none on a last line without one)."""
+class Line(NamedTuple):
+    """One physical line, its line ending included (none on a last line without one). A
+    value: two lines with the same kind and text are equal."""
 
     #: The grammar terminal that matched it (DIRECTIVE_LINE, COMMENT_LINE, OPEN_LINE, ...).
     kind: str
@@ -265,6 +283,12 @@ class Dockerfile:
     _positions: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
 
     def render(self) -> str:
+        return self._text
+
+    @cached_property
+    def _text(self) -> str:
+        # The parser fills this in with the text it read (tests check that the nodes give the
+        # same text back); an edited tree joins its nodes' text.
         return "".join(self._chunks())
 
     def _chunks(self) -> Iterator[str]:

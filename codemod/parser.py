@@ -144,13 +144,40 @@ def _store(parser: Lark, path: Path, stem: str) -> None:
 def _file_parser(escape: str) -> Lark:
     lexer = BackslashLineLexer if escape == "\\" else BacktickLineLexer
     with _without_collision_checks():
-        return _build(escape, "dockerfile", lexer=lexer, transformer=_FileBuilder(escape))
+        parser = _build(escape, "dockerfile", lexer=lexer, transformer=_FileBuilder(escape))
+    _share_rules(parser)
+    return parser
+
+
+def _share_rules(parser: Lark) -> None:
+    """Make every reduce of the LALR table find its callback by identity.
+
+    A parser loaded from the cache holds one copy of each grammar rule in its table and another
+    as the key of its callbacks, and rule names are Lark tokens, so each reduce compared rules
+    and names field by field in Python. Sharing the objects (and plain-str names) leaves the
+    tables as they are and makes those lookups hit at once. Skipped if Lark's layout differs.
+    """
+    try:
+        table = parser.parser.parser.parser  # ParsingFrontend -> LALR_Parser -> _Parser
+        callbacks = table.callbacks
+        states = table.parse_table.states
+    except AttributeError:
+        return
+    canonical = {rule: rule for rule in callbacks}
+    for rule in canonical:
+        rule.origin.name = str(rule.origin.name)
+    for actions in states.values():
+        for key, (action, argument) in list(actions.items()):
+            if argument in canonical and argument is not canonical[argument]:
+                actions[key] = (action, canonical[argument])
 
 
 @functools.cache
 def _command_parser(escape: str) -> Lark:
     with _without_collision_checks():
-        return _build(escape, "command", lexer="contextual")
+        parser = _build(escape, "command", lexer="contextual")
+    _share_rules(parser)
+    return parser
 
 
 # --- errors --------------------------------------------------------------------------------------
@@ -227,9 +254,11 @@ def _scan_header(text: str, directive: re.Pattern[str]) -> _Header:
 
 class _LineToken(Token):
     """A file-level token; ``payload`` carries what the lexer already worked out (a heredoc's
-    marker, an instruction's parsed command)."""
+    marker, an instruction's parsed command). Lines and columns are computed from
+    ``start_pos`` when an error needs them, not stored on every token."""
 
     __slots__ = ("payload",)
+    line = column = end_line = end_column = end_pos = None  # type: ignore[assignment]
 
 
 _new_str = str.__new__
@@ -240,7 +269,6 @@ def _token(kind: str, value: str, pos: int, payload: object = None) -> _LineToke
     token.type = kind
     token.value = value
     token.start_pos = pos
-    token.line = token.column = token.end_line = token.end_column = token.end_pos = None
     token.payload = payload
     return token
 
@@ -466,9 +494,11 @@ def parse(text: str) -> Dockerfile:
     """Parse a whole Dockerfile; raises ParseError where BuildKit would reject it."""
     header = _scan_header(text, _directive_pattern())
     try:
-        return _file_parser(header.escape).parse(_LexInput(text, header))  # type: ignore[arg-type]
+        tree: Dockerfile = _file_parser(header.escape).parse(_LexInput(text, header))  # type: ignore[arg-type]
     except _SourceError as error:
         raise _error_at(text, error.offset, error.message) from None
+    tree.__dict__["_text"] = text
+    return tree
 
 
 @functools.cache
@@ -497,25 +527,32 @@ def _validate(instruction: Instruction) -> None:
     first = instruction.lines[0]
     match = _HEAD.match(first.text)
     assert match is not None
-    keyword = match.group(1).lower()
-    if match.group(2) not in _ASCII_SPACE or not match.group(2):
+    word, following = match.groups()
+    if not following or following not in _ASCII_SPACE:
         # No arguments, or a longer (unknown) command word; unless a continuation may join
         # the word to the next line.
         if first.kind == OPEN_LINE:
             _ = instruction.command
         return
-    if keyword in _MAY_FAIL:
+    keyword = word.lower()
+    if keyword in _JSON_KINDS:
+        if not any("[" in line.text for line in instruction.lines):
+            return
+        args = instruction.logical.text.strip(GO_SPACES)[len(keyword):].lstrip(GO_SPACES)
+        view = _after_flags(buildkit.byte_view(args)) if args.startswith("--") else buildkit.byte_view(args)
+        if view is None or keyword == "healthcheck":
+            _ = instruction.command
+        elif view.startswith("[") and not _json_array(instruction.escape).match(view):
+            try:
+                buildkit.json_array_check(view)
+            except buildkit.NotStringArray:
+                _ = instruction.command  # reports the error with its position
+    elif keyword in _MAY_FAIL:
         if keyword == "onbuild":
             _ = instruction.command
             return
         args = instruction.logical.text.strip(GO_SPACES)[len(keyword):].strip(GO_SPACES)
         if args and not _plain_key_values(args, instruction.escape):
-            _ = instruction.command
-    elif keyword in _JSON_KINDS and "[" in instruction.text:
-        args = instruction.logical.text.strip(GO_SPACES)[len(keyword):].lstrip(GO_SPACES)
-        if args.startswith("--") or keyword == "healthcheck":
-            _ = instruction.command
-        elif args.startswith("[") and not _json_array(instruction.escape).match(buildkit.byte_view(args)):
             _ = instruction.command
 
 
@@ -536,6 +573,32 @@ def _plain_key_values(args: str, escape: str) -> bool:
 @functools.cache
 def _kv_word(escape: str) -> re.Pattern[str]:
     return re.compile(_command_parser(escape).get_terminal("KV_WORD").pattern.to_regexp())
+
+
+def _after_flags(view: str) -> str | None:
+    """The arguments after the flags, read with the grammar's FLAG terminal; None when the
+    flags are anything but plain (let the grammar read those)."""
+    flag, space = _flag_patterns()
+    pos = 0
+    while view.startswith("--", pos):
+        match = flag.match(view, pos)
+        if match is None or match.group() == "--":
+            return None
+        pos = match.end()
+        gap = space.match(view, pos)
+        if gap is None:
+            return ""
+        pos = gap.end()
+    return view[pos:]
+
+
+@functools.cache
+def _flag_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    parser = _command_parser("\\")
+    return (
+        re.compile(parser.get_terminal("FLAG").pattern.to_regexp()),
+        re.compile("[\t\n\x0b\x0c\r \x85\xa0]+"),
+    )
 
 
 @functools.cache

@@ -19,6 +19,9 @@ def _round_trips(text: str) -> None:
     except codemod.ParseError:
         return
     assert tree.render() == text
+    # The nodes give the text back (render() of a parsed tree returns the text it was read
+    # from; an edited tree joins its nodes, and this is the same join).
+    assert "".join(tree._chunks()) == text
     # The leaves alone give the text back too (nothing is held outside the nodes).
     pieces = [tree.bom, *(l.text for l in tree.directives)]
     for instruction in tree.instructions:
@@ -48,6 +51,7 @@ def test_fixture_round_trips(path: Path) -> None:
     text = data.decode("utf-8", "surrogateescape")
     tree = codemod.parse(text)
     assert tree.render().encode("utf-8", "surrogateescape") == data
+    assert "".join(tree._chunks()) == text
 
 
 def test_fixtures_cover_the_awkward_parts() -> None:
