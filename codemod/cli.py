@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import click
 
@@ -113,7 +113,7 @@ def _refactor(text: str, display: str, passes: Sequence, tally: _Tally) -> Resul
 
 
 def _report(result: Result, display: str, mode: str, explain: bool) -> None:
-    for change in result.changes:
+    for change in sorted(result.changes, key=lambda c: c.line):
         if mode == "check" or explain:
             click.echo(f"{display}:{change.line}: {change.pass_name}: {change.explanation} [{change.safety}]", err=True)
     for diagnostic in result.diagnostics:
@@ -122,9 +122,36 @@ def _report(result: Result, display: str, mode: str, explain: bool) -> None:
 
 
 def _run_file(path: Path, passes: Sequence, mode: str, explain: bool, tally: _Tally) -> bool:
-    display = str(path)
+    def write(text: str) -> None:
+        write_atomic(path, text)
+
+    return _run(str(path), lambda: read(path), write, passes, mode, explain, tally, always_write=False)
+
+
+def _run_stdin(display: str, passes: Sequence, mode: str, explain: bool, tally: _Tally) -> bool:
+    def write(text: str) -> None:
+        sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+        sys.stdout.buffer.flush()
+
+    return _run(display, lambda: decode(sys.stdin.buffer.read(), display), write, passes, mode, explain, tally, always_write=True)
+
+
+def _run(
+    display: str,
+    load: Callable[[], str],
+    write: Callable[[str], None],
+    passes: Sequence,
+    mode: str,
+    explain: bool,
+    tally: _Tally,
+    *,
+    always_write: bool,
+) -> bool:
+    """Read, refactor, report, then diff or write one input; True when it would change.
+    ``always_write``: --write writes even an unchanged text (standard input goes to standard
+    output, so that the command works as a filter)."""
     try:
-        text = read(path)
+        text = load()
     except FileError as error:
         click.echo(str(error), err=True)
         tally.failed += 1
@@ -133,36 +160,13 @@ def _run_file(path: Path, passes: Sequence, mode: str, explain: bool, tally: _Ta
     if result is None:
         return False
     _report(result, display, mode, explain)
-    if not result.changed:
-        tally.unchanged += 1
-        return False
-    if mode == "write":
+    if mode == "write" and (result.changed or always_write):
         try:
-            write_atomic(path, result.text)
+            write(result.text)
         except FileError as error:
             click.echo(str(error), err=True)
             tally.failed += 1
             return False
-    elif mode == "diff":
-        _echo_diff(result, display)
-    tally.changed += 1
-    return True
-
-
-def _run_stdin(display: str, passes: Sequence, mode: str, explain: bool, tally: _Tally) -> bool:
-    try:
-        text = decode(sys.stdin.buffer.read(), display)
-    except FileError as error:
-        click.echo(str(error), err=True)
-        tally.failed += 1
-        return False
-    result = _refactor(text, display, passes, tally)
-    if result is None:
-        return False
-    _report(result, display, mode, explain)
-    if mode == "write":
-        sys.stdout.buffer.write(result.text.encode("utf-8", "surrogateescape"))
-        sys.stdout.buffer.flush()
     elif mode == "diff" and result.changed:
         _echo_diff(result, display)
     if result.changed:

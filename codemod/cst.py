@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple
 
 from . import buildkit
 from .buildkit import GO_SPACES, BuildKitCommand, BuildKitHeredoc, HeredocMarker
-
-if TYPE_CHECKING:
-    from .parser import CommandSyntax
 
 class cached_property:  # noqa: N801 - a drop-in for functools.cached_property
     """Computed once per node, then read from the instance; without the lock that
@@ -386,13 +383,14 @@ def buildkit_record(instruction: Instruction, start_line: int, end_line: int) ->
         start_line,
         end_line,
         flags,
-        _values(target, instruction.escape),
+        values(target, instruction.escape),
         heredocs,
     )
 
 
-def _values(command: Command, escape: str) -> tuple[str, ...]:
-    """The Next-chain values of BuildKit's node for ``command``."""
+def values(command: Command, escape: str) -> tuple[str, ...]:
+    """What BuildKit's parser makes of a command's arguments (its node's Next chain): ENV
+    and LABEL as key, value, key, value...; the exec form's strings; words; the text."""
     name, args = command.name, command.args
     if name == "onbuild":
         # parseSubCommand returns a node whose only value is the empty string.
@@ -402,7 +400,7 @@ def _values(command: Command, escape: str) -> tuple[str, ...]:
     if name == "healthcheck":
         if command.health_type is None:
             return ()
-        return (command.health_type.text,) + _form_values(command, escape)
+        return (command.health_type.text,) + form_values(command, escape)
     if name in ("env", "label") and args:
         words = buildkit.parse_words([p.text for p in args], escape)
         if not words:
@@ -415,10 +413,10 @@ def _values(command: Command, escape: str) -> tuple[str, ...]:
             key, _, value = word.partition("=")
             values += (key, value)
         return tuple(values)
-    return _form_values(command, escape)
+    return form_values(command, escape)
 
 
-def _form_values(command: Command, escape: str) -> tuple[str, ...]:
+def form_values(command: Command, escape: str) -> tuple[str, ...]:
     form, args = command.form, command.args
     if form == "exec":
         return buildkit.json_strings(buildkit.byte_view(args[0].text))
@@ -451,11 +449,11 @@ def _dump(command: Command | None, escape: str) -> str:
         out += " " + buildkit.go_quote_list([buildkit.flag_value(buildkit.byte_view(p.text)) for p in command.flags])
     if command.name == "onbuild" and command.subcommand is not None:
         return f"({out} {_dump(command.subcommand, escape)})"
-    values = _values(command, escape)
-    if command.name in ("env", "label") and values:
+    found = values(command, escape)
+    if command.name in ("env", "label") and found:
         words = buildkit.parse_words([p.text for p in command.args], escape)
         sep = "=" if "=" in words[0] else ""
-        values = tuple(v for i in range(0, len(values), 2) for v in (values[i], values[i + 1], sep))
-    for value in values:
+        found = tuple(v for i in range(0, len(found), 2) for v in (found[i], found[i + 1], sep))
+    for value in found:
         out += " " + buildkit.go_quote(value)
     return f"({out})"

@@ -75,11 +75,6 @@ def reparse(instruction: Instruction, text: str) -> Instruction:
     return new
 
 
-def after(instruction: Instruction, part: Part) -> int:
-    """The offset in ``instruction.text`` right after ``part`` (before any continuation)."""
-    return part.end
-
-
 def source_offset(instruction: Instruction, part: Part, index: int) -> int:
     """Offset in ``instruction.text`` of character ``index`` of ``part.text``."""
     return instruction.logical.source_offset(part.at + index)

@@ -120,7 +120,13 @@ def refactor(
     for _ in range(MAX_ROUNDS):
         progressed = False
         for p in chosen:
-            outcome = p.run(tree, context)
+            try:
+                outcome = p.run(tree, context)
+            except Exception as error:  # a bug in a pass must not stop the others, or the run
+                message = f"crashed ({type(error).__name__}: {error}); its changes to this file dropped"
+                diagnostics.setdefault((p.name, message, 1), Diagnostic(p.name, message, 1, 1, "error"))
+                notes[p.name] = []
+                continue
             seen = []
             for note in outcome.notes:
                 line, end = origins.span(note.about)

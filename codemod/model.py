@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Iterator
 
 from . import buildkit, shell
-from .cst import Command, Dockerfile, Instruction, Part
+from .cst import Command, Dockerfile, Instruction, Part, form_values, values
 
 #: Names BuildKit reserves (its ReservedStageName check).
 RESERVED_NAMES = frozenset({"scratch", "context"})
@@ -297,9 +297,7 @@ class Model:
                 elif name == "user" and command.args:
                     scope.user = _expand(command.args[0].text, scope.env)
                 elif name == "shell" and command.form == "exec":
-                    from .cst import _form_values
-
-                    scope.shell = _form_values(command, instruction.escape)
+                    scope.shell = form_values(command, instruction.escape)
             after[stage.index] = scope
         return scopes
 
@@ -350,11 +348,9 @@ def _declarations(command: Command) -> Iterator[tuple[str, str | None]]:
 
 
 def _env_pairs(command: Command) -> Iterator[tuple[str, str]]:
-    from .cst import _values
-
-    values = _values(command, "\\")
-    for i in range(0, len(values) - 1, 2):
-        yield values[i], _unquote(values[i + 1])
+    pairs = values(command, "\\")
+    for i in range(0, len(pairs) - 1, 2):
+        yield pairs[i], _unquote(pairs[i + 1])
 
 
 def _unquote(value: str) -> str:

@@ -299,7 +299,16 @@ class _Lexer:
         return self.pos
 
     def _skip_parens(self, at: int) -> int:
-        """From an opening parenthesis at ``at``, the offset after its match."""
+        """From the ``(`` at ``at``, the offset after its match."""
+        return self._skip_balanced(at, "(", ")", "an unterminated $(")
+
+    def _skip_braces(self, at: int) -> int:
+        """From the ``{`` of ``${`` at ``at``, the offset after its match."""
+        return self._skip_balanced(at, "{", "}", "an unterminated ${")
+
+    def _skip_balanced(self, at: int, opening: str, closing: str, unterminated: str) -> int:
+        """The offset after the bracket that closes the one at ``at`` (quotes and backslashes
+        hide brackets)."""
         text = self.text
         depth = 0
         pos = at
@@ -315,14 +324,14 @@ class _Lexer:
             if ch == '"':
                 pos = self._skip_string(pos)
                 continue
-            if ch == "(":
+            if ch == opening:
                 depth += 1
-            elif ch == ")":
+            elif ch == closing:
                 depth -= 1
                 if depth == 0:
                     return pos + 1
             pos += 1
-        self.script.unknown = self.script.unknown or "an unterminated $("
+        self.script.unknown = self.script.unknown or unterminated
         return len(text)
 
     def _skip_string(self, pos: int) -> int:
@@ -335,25 +344,6 @@ class _Lexer:
             if text[pos] == '"':
                 return pos + 1
             pos += 1
-        return len(text)
-
-    def _skip_braces(self, at: int) -> int:
-        text = self.text
-        depth = 0
-        pos = at
-        while pos < len(text):
-            ch = text[pos]
-            if ch == "\\":
-                pos += 2
-                continue
-            if ch == "{":
-                depth += 1
-            elif ch == "}":
-                depth -= 1
-                if depth == 0:
-                    return pos + 1
-            pos += 1
-        self.script.unknown = self.script.unknown or "an unterminated ${"
         return len(text)
 
     def _nested(self, start: int, end: int) -> None:

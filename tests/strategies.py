@@ -127,7 +127,6 @@ def dockerfile_text(draw: st.DrawFn) -> str:
             lines.append(draw(st.sampled_from(["# syntax=docker/dockerfile:1", "# check=skip=all"])))
     elif escape == "`":
         escape = "\\"
-    heredocs: list[str] = []
     for _ in range(draw(st.integers(1, 6))):
         choice = draw(st.integers(0, 9))
         if choice == 0:

@@ -99,3 +99,13 @@ def test_untouched_instructions_keep_every_byte() -> None:
 def test_bad_input_raises_parse_error() -> None:
     with pytest.raises(codemod.ParseError):
         refactor("FROM a\nENV X\n")
+
+
+def test_a_pass_that_crashes_is_reported_and_the_others_still_run() -> None:
+    def crashing(tree: Dockerfile, context: Context) -> Outcome:
+        raise IndexError("boom")
+
+    result = refactor(TEXT, passes=[Pass("crashing", "", SAFE, crashing), by_name("name-stages")])
+    assert [c.pass_name for c in result.changes] == ["name-stages"]
+    (diagnostic,) = [d for d in result.diagnostics if d.pass_name == "crashing"]
+    assert diagnostic.severity == "error" and "IndexError: boom" in diagnostic.message

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from shlex import quote as shlex_quote
 
 from .. import shell
-from ..cst import COMMENT, INSTRUCTION_LINE, LAST_LINE, Command, Dockerfile, Instruction, Part, _values
+from ..cst import COMMENT, INSTRUCTION_LINE, LAST_LINE, Command, Dockerfile, Instruction, values
 from ..ecosystems import normalize
 from ..edit import Style, reparse, source_end, splice, style_of
 from ..model import Model, Stage, mounts
@@ -142,7 +142,7 @@ def _analyze(instruction: Instruction, command: Command, model: Model) -> _Run:
     """The RUN's script (for its role, even where it cannot be joined) and what blocks it."""
     flags = tuple(p.text for p in command.flags)
     if command.form == "exec":
-        words = _values(command, instruction.escape)
+        words = values(command, instruction.escape)
         script = shell.parse(" ".join(shlex_quote(w) for w in words))
         return _Run(instruction, command, script, "it is in the exec form", flags)
     if command.form != "shell" or not command.args:
@@ -388,7 +388,7 @@ def _cleanups(run_: _Run, stage: Stage, later: list[Instruction], model: Model, 
         program, positional = _words(c)
         if program == "apk" and positional[:1] == ("add",) and "--no-cache" not in c.args:
             if any(_is(o, MANAGERS[1].update) for o in top):
-                notes.append(Note(f"apk add without --no-cache left as it is: the RUN runs apk update, whose index stays either way", (instruction,)))
+                notes.append(Note("apk add without --no-cache left as it is: the RUN runs apk update, whose index stays either way", (instruction,)))
                 continue
             if any(t.startswith(("/var/cache/apk", "/etc/apk/cache")) for t in targets):
                 continue

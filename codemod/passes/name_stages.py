@@ -38,7 +38,7 @@ import re
 
 from .. import ecosystems, model as dockermodel
 from ..cst import Dockerfile, Instruction
-from ..edit import splice, style_of
+from ..edit import splice
 from ..model import Model, Reference, Stage
 from .base import REVIEW, SAFE, Context, Note, Outcome, Pass, Proposal
 
@@ -51,7 +51,6 @@ def run(tree: Dockerfile, context: Context) -> Outcome:
     if not model.stages:
         return Outcome(tree)
     notes: list[Note] = []
-    style = style_of(tree)
     names, reasons = _plan_names(model, notes)
 
     edits: dict[int, list[tuple[int, int, str]]] = {}
@@ -104,7 +103,7 @@ def run(tree: Dockerfile, context: Context) -> Outcome:
         instruction = stage.from_instruction
         if stage.name_part is None:
             assert stage.image is not None
-            edits.setdefault(id(instruction), []).append((stage.image.end, stage.image.end, f" {_as(stage, style)} {new}"))
+            edits.setdefault(id(instruction), []).append((stage.image.end, stage.image.end, f" {_as(stage)} {new}"))
             proposals.append((f"named the stage {new!r}: {reasons[stage.index]}", SAFE, instruction))
         elif stage.name != new:
             part = stage.name_part
@@ -134,7 +133,7 @@ def run(tree: Dockerfile, context: Context) -> Outcome:
     return outcome
 
 
-def _as(stage: Stage, style: object) -> str:
+def _as(stage: Stage) -> str:
     """``AS`` in the case of the FROM keyword it follows (BuildKit's FromAsCasing)."""
     keyword = stage.command.keyword.text
     return "as" if keyword.islower() else "AS"

@@ -1,0 +1,13 @@
+FROM node:20 AS runtime
+WORKDIR /usr/src/app
+COPY . .
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tini \
+    && rm -rf /var/lib/apt/lists/*
+RUN npm ci
+RUN npm run build
+ENV NODE_ENV=production
+EXPOSE 3000
+USER node
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "dist/server.js"]

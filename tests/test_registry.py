@@ -1,0 +1,36 @@
+"""Every pass is declared the same way and documented where users look."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+
+import codemod.passes as passes
+from codemod.passes import REGISTRY, REVIEW, SAFE
+from conftest import ROOT
+
+
+def test_every_pass_module_is_registered_once() -> None:
+    modules = [m.name for m in pkgutil.iter_modules(passes.__path__) if m.name != "base"]
+    registered = [p.run.__module__.rsplit(".", 1)[-1] for p in REGISTRY]
+    assert sorted(modules) == sorted(registered)
+    assert len({p.name for p in REGISTRY}) == len(REGISTRY)
+
+
+def test_pass_declarations() -> None:
+    for p in REGISTRY:
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", p.name)
+        assert p.summary and "\n" not in p.summary
+        assert p.safety in (SAFE, REVIEW)
+        module = importlib.import_module(p.run.__module__)
+        doc = module.__doc__ or ""
+        assert doc.startswith(f"{p.name}:")
+        for section in ("## What it does", "## Why", "## Example", "## Safety", "## Caveats"):
+            assert section in doc, f"{p.name} lacks {section}"
+
+
+def test_readme_lists_every_pass() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for p in REGISTRY:
+        assert f"| `{p.name}` |" in readme
