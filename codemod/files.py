@@ -71,12 +71,15 @@ def read(path: Path) -> str:
 
 def write_atomic(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` in one step (a temporary file in the same directory,
-    then a rename), keeping the file's permissions. A failure leaves the file as it was."""
+    then a rename), keeping the file's permissions and owner. A symbolic link stays a link:
+    the file it points to is replaced. A failure leaves the file as it was."""
     data = encode(text)
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        path = path.resolve(strict=True)
+        status = path.stat()
     except OSError as error:
         raise FileError(f"{path}: cannot write: {error.strerror or error}") from None
+    mode = stat.S_IMODE(status.st_mode)
     directory = path.parent
     temp = None
     try:
@@ -86,6 +89,11 @@ def write_atomic(path: Path, text: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, mode)
+        if hasattr(os, "chown") and (status.st_uid, status.st_gid) != (os.getuid(), os.getgid()):
+            try:
+                os.chown(temp, status.st_uid, status.st_gid)
+            except PermissionError:
+                pass  # not ours to give away: the rewritten file belongs to whoever wrote it
         os.replace(temp, path)
         temp = None
     except OSError as error:

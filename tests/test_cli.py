@@ -112,6 +112,15 @@ def test_write_atomic_keeps_mode_and_bytes(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["Dockerfile"]
 
 
+def test_write_atomic_follows_symlinks(tmp_path: Path) -> None:
+    real = tmp_path / "real.Dockerfile"
+    real.write_text("FROM a\n")
+    link = tmp_path / "Dockerfile"
+    link.symlink_to(real.name)
+    write_atomic(link, "FROM b\n")
+    assert link.is_symlink() and real.read_text() == "FROM b\n"
+
+
 def test_diff_keeps_crlf_and_marks_missing_newline() -> None:
     old = "FROM a\r\nRUN x"
     new = "FROM a\r\nRUN y\r\n"

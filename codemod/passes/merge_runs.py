@@ -185,14 +185,21 @@ def _merge(tree: Dockerfile, model: Model) -> Outcome:
     groups: list[list[_Run]] = []
     for stage in model.stages:
         current: list[_Run] = []
+        between: list[Instruction] = []
         for instruction in stage.body:
             command = instruction.command
             if command is not None and command.name == "run":
-                current.append(_analyze(instruction, command, model))
+                run_ = _analyze(instruction, command, model)
+                if between and current:
+                    _note_separated(current[-1], run_, between, notes)
+                if between:
+                    if len(current) > 1:
+                        groups.append(current)
+                    current = []
+                    between = []
+                current.append(run_)
             else:
-                if len(current) > 1:
-                    groups.append(current)
-                current = []
+                between.append(instruction)
         if len(current) > 1:
             groups.append(current)
 
@@ -226,6 +233,19 @@ def _merge(tree: Dockerfile, model: Model) -> Outcome:
         else:
             instructions.append(instruction)
     return Outcome(tree.with_changes(instructions=tuple(instructions)), proposals, notes)
+
+
+def _note_separated(before: _Run, after: _Run, between: list[Instruction], notes: list[Note]) -> None:
+    """An index update and the install that needs it, with instructions in between."""
+    for manager in MANAGERS:
+        if before.role(manager) == "update" and after.role(manager) == "install":
+            names = ", ".join(dict.fromkeys(i.keyword for i in between))
+            notes.append(Note(
+                f"{manager.name} index update and install left apart: {names} stands between them "
+                "(moving instructions is not this pass's job); the update's layer can go stale in the build cache",
+                (before.instruction, after.instruction),
+            ))
+            return
 
 
 def _transactions(group: list[_Run], notes: list[Note]) -> list[tuple[list[_Run], Manager]]:

@@ -176,7 +176,9 @@ def _plan_names(model: Model, notes: list[Note]) -> tuple[list[str | None], list
     stages = model.stages
     names: list[str | None] = [None] * len(stages)
     reasons = [""] * len(stages)
-    taken: set[str] = set()
+    # A new name must not capture a reference that names an image (FROM alpine, --from=nginx):
+    # BuildKit would read it as the stage from then on.
+    taken: set[str] = {r.value.lower() for r in model.references if r.target is None}
 
     # Existing names: keep the valid ones (the first of a name given twice); fix case,
     # duplicates and reserved words.
@@ -221,6 +223,8 @@ def _plan_names(model: Model, notes: list[Note]) -> tuple[list[str | None], list
         role, reason, label = _role(model, stage)
         if role == "runtime" and role in taken:
             role = "final"
+        if role in taken and reason.startswith("named after its base image"):
+            role, reason = f"stage-{stage.index}", "nothing it does has a better name (its image name is taken)"
         new = role if role not in taken else _unique(f"{label}-{role}" if label else role, taken)
         taken.add(new)
         names[stage.index] = new
