@@ -690,8 +690,32 @@ def parse_command(instruction: Instruction) -> Command | None:
     """Read an instruction's logical line with the grammar's ``command`` start symbol.
 
     Raises _InstructionError where BuildKit rejects the instruction (parse() turns it into a
-    ParseError with the line and column).
+    ParseError with the line and column). The same lines with the same escape character make
+    the same (immutable) Command, so it is kept for instructions written alike: the passes read
+    every instruction again after each change they make to a file.
     """
+    key = ("".join(line.text for line in instruction.lines), instruction.escape)
+    try:
+        return _COMMANDS[key]
+    except KeyError:
+        pass
+    command = _parse_command(instruction)
+    if len(_COMMANDS) >= _COMMANDS_KEPT:
+        _COMMANDS.clear()
+    _COMMANDS[key] = command
+    return command
+
+
+_COMMANDS: dict[tuple[str, str], Command | None] = {}
+_COMMANDS_KEPT = 8192
+
+
+def clear_caches() -> None:
+    """Forget the commands read so far (for measurements that must start cold)."""
+    _COMMANDS.clear()
+
+
+def _parse_command(instruction: Instruction) -> Command | None:
     text = instruction.logical.text
     trimmed = text.strip(GO_SPACES)
     if not trimmed:
