@@ -235,7 +235,8 @@ def _scan_header(text: str, directive: re.Pattern[str]) -> _Header:
             break
         content = match.group().rstrip("\r\n").lstrip(GO_SPACES)
         parts = _DIRECTIVE_PARTS.match(content)
-        assert parts is not None
+        if parts is None:  # the grammar's DIRECTIVE_LINE is the stricter of the two
+            break
         name, value = parts.group(1).lower(), parts.group(2)
         if name in seen:
             raise _error_at(text, pos, f"only one {name} parser directive can be used")
@@ -285,8 +286,9 @@ _HEREDOC_COMMANDS = frozenset({"run", "copy", "add"})
 class LineLexer(Lexer):
     """Classifies physical lines with the grammar's file-level terminals.
 
-    Its state is what a grammar cannot hold: whether the parser directives are over, whether
-    the previous line ended in a continuation, and which heredoc delimiters are still to come.
+    Its state is what a grammar cannot hold: the escape character (the parser directives are
+    read first, by _scan_header, to choose the lexer), whether the previous line ended in a
+    continuation, and which heredoc delimiters are still to come.
     """
 
     __future_interface__ = 2
@@ -582,7 +584,7 @@ def _after_flags(view: str) -> str | None:
     pos = 0
     while view.startswith("--", pos):
         match = flag.match(view, pos)
-        if match is None or match.group() == "--":
+        if match is None or buildkit.flag_value(match.group()) == "--":
             return None
         pos = match.end()
         gap = space.match(view, pos)
@@ -656,7 +658,12 @@ class CommandSyntax:
                 continue
             data = child.data
             if data == "flag":
-                flags.append(self.part(child.children[0]))  # type: ignore[arg-type]
+                part = self.part(child.children[0])  # type: ignore[arg-type]
+                if buildkit.flag_value(child.children[0].value) == "--":  # type: ignore[union-attr]
+                    # `--"` or `--\` ending the line: BuildKit reads "--", the end of the flags.
+                    end_of_flags = part
+                else:
+                    flags.append(part)
                 continue
             args_at = _first_token(child).start_pos
             if data == "command":

@@ -67,6 +67,8 @@ CASES = {
     "quoted flag": 'COPY --a="b c" d\n',
     "unterminated quoted flag": 'COPY --a="b c\n',
     "double dash ends flags": "COPY -- --a b\n",
+    "a flag that reads as -- ends flags": 'FROM --"',
+    "quoted -- ends flags": 'COPY --"" --a b\n',
     "no-break space is not a separator": "FROM a\u00a0b\u00a0\n",
     "json number too big": 'CMD ["a", 1e999]\n',
     "json trailing text": 'CMD [ "a" ] x\n',
