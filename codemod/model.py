@@ -84,6 +84,13 @@ class Reference:
     target: Stage | None
     #: Resolved through a stage number (COPY --from=0).
     by_index: bool = False
+    #: The value with its variables expanded (their defaults); None when one is unknown.
+    expanded: str | None = None
+
+    @property
+    def variable(self) -> bool:
+        """Written with a variable (``--from=${STAGE}``): what it names may change per build."""
+        return "$" in self.value
 
 
 @dataclass(frozen=True)
@@ -193,10 +200,12 @@ class Model:
         return None
 
     def base_of(self, stage: Stage) -> Stage | None:
-        """The earlier stage this one is built FROM, if any."""
-        if stage.image is None or "$" in stage.image.text:
+        """The earlier stage this one is built FROM, if any (variables read with their
+        defaults)."""
+        if stage.image is None:
             return None
-        return self.by_name(stage.image.text, before=stage.index)
+        name = _expand(stage.image.text, self.global_args, unset_is_empty=True) if "$" in stage.image.text else stage.image.text
+        return self.by_name(name, before=stage.index) if name else None
 
     def children(self, stage: Stage) -> list[Stage]:
         """Stages built FROM this one, directly or not."""
@@ -232,25 +241,31 @@ class Model:
     def _references(self) -> Iterator[Reference]:
         for stage in self.stages:
             if stage.image is not None:
-                target = None if "$" in stage.image.text else self.by_name(stage.image.text, before=stage.index)
-                yield Reference("from", stage.from_instruction, stage, stage.image.text, stage.image, target)
+                value = stage.image.text
+                expanded = _expand(value, self.global_args, unset_is_empty=True) if "$" in value else value
+                target = self.by_name(expanded, before=stage.index) if expanded else None
+                yield Reference("from", stage.from_instruction, stage, value, stage.image, target, expanded=expanded)
             for instruction, command in stage.commands():
                 if command.name == "copy":
                     for part in command.flags:
                         value = _flag_value(part, "from")
-                        if value is None or "$" in value:
+                        if value is None:
                             continue
-                        if value.isdigit():
-                            index = int(value)
+                        expanded = self.expand(value, instruction) if "$" in value else value
+                        if expanded is not None and expanded.isdigit():
+                            index = int(expanded)
                             target = self.stages[index] if index < len(self.stages) else None
-                            yield Reference("copy", instruction, stage, value, part, target, by_index=True)
+                            yield Reference("copy", instruction, stage, value, part, target, by_index=True, expanded=expanded)
                         else:
-                            yield Reference("copy", instruction, stage, value, part, self.by_name(value))
+                            target = self.by_name(expanded) if expanded else None
+                            yield Reference("copy", instruction, stage, value, part, target, expanded=expanded)
                 elif command.name == "run":
                     for mount in mounts(command):
                         value = mount.fields.get("from")
-                        if value and "$" not in value:
-                            yield Reference("mount", instruction, stage, value, mount.part, self.by_name(value))
+                        if value:
+                            expanded = self.expand(value, instruction) if "$" in value else value
+                            target = self.by_name(expanded) if expanded else None
+                            yield Reference("mount", instruction, stage, value, mount.part, target, expanded=expanded)
 
     # --- scope: ARG, ENV, WORKDIR, USER, SHELL ------------------------------------------------------
 

@@ -61,6 +61,11 @@ def run(tree: Dockerfile, context: Context) -> Outcome:
     rewrites: list[tuple[Reference, str, int, int, str, str]] = []
     for reference in model.references:
         target = reference.target
+        if reference.variable:
+            if target is not None and target.name is not None and names[target.index] not in (None, target.name):
+                blocked.add(target.index)
+                notes.append(Note(f"{_describe(reference)} names stage {target.name!r} through a variable; that stage keeps its name", (reference.instruction,)))
+            continue
         if reference.kind == "from" and target is None and reference.value.isdigit():
             index = int(reference.value)
             if index < reference.stage.index:
@@ -178,13 +183,25 @@ def _plan_names(model: Model, notes: list[Note]) -> tuple[list[str | None], list
     reasons = [""] * len(stages)
     # A new name must not capture a reference that names an image (FROM alpine, --from=nginx):
     # BuildKit would read it as the stage from then on.
-    taken: set[str] = {r.value.lower() for r in model.references if r.target is None}
+    taken: set[str] = {(r.expanded or r.value).lower() for r in model.references if r.target is None}
+    # A reference whose variable has no known value could name any stage: leave names alone.
+    unknown = [r for r in model.references if r.variable and r.expanded is None]
+    if unknown:
+        notes.append(Note(
+            f"{_describe(unknown[0])} names a stage or image through a variable with no known value; "
+            "existing stage names are left as they are",
+            (unknown[0].instruction,),
+        ))
 
     # Existing names: keep the valid ones (the first of a name given twice); fix case,
     # duplicates and reserved words.
     keep: dict[int, str] = {}
     for stage in stages:
         if stage.name is None or stage.key is None:
+            continue
+        if unknown:
+            keep[stage.index] = stage.name
+            taken.add(stage.key)
             continue
         if not dockermodel.VALID_NAME.match(stage.key):
             notes.append(Note(f"stage name {stage.name!r} is not one BuildKit accepts ([a-z][a-z0-9-_.]*); left as it is", (stage.from_instruction,)))
