@@ -25,7 +25,7 @@ import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Generator, Iterator
 
 from lark import Lark, Token, Transformer, Tree
 from lark import __version__ as lark_version
@@ -101,7 +101,7 @@ def _build(escape: str, start: str, **options: Any) -> Lark:
     if path is not None:
         try:
             with open(path, "rb") as handle:
-                return Lark.load(handle, transformer=transformer)
+                return Lark.load(handle, transformer=transformer)  # type: ignore[call-arg]
         except Exception:  # absent, unreadable or stale: build it again
             pass
     parser = Lark(grammar, start=start, parser="lalr", transformer=transformer, **options)
@@ -385,7 +385,7 @@ def _heredoc_markers(instruction: Instruction) -> list[HeredocMarker]:
         raise _InstructionError(0, str(error)) from None
 
 
-def _heredoc_tokens(text: str, pos: int, marker: HeredocMarker, start: int) -> Iterator[Token]:
+def _heredoc_tokens(text: str, pos: int, marker: HeredocMarker, start: int) -> Generator[Token, None, int]:
     """The body and the delimiter line of one heredoc; returns the offset after them."""
     body_start = pos
     size = len(text)
@@ -487,7 +487,7 @@ def parse_fragment(text: str, escape: str = "\\") -> Dockerfile:
     """Parse whole lines of instructions with a given escape character and no directives (for
     passes that write new instructions into a file)."""
     try:
-        return _file_parser(escape).parse(_LexInput(text, _Header("", (), 0, escape)))  # type: ignore[arg-type]
+        return _file_parser(escape).parse(_LexInput(text, _Header("", (), 0, escape)))  # type: ignore[arg-type,return-value]
     except _SourceError as error:
         raise _error_at(text, error.offset, error.message) from None
 
@@ -496,7 +496,7 @@ def parse(text: str) -> Dockerfile:
     """Parse a whole Dockerfile; raises ParseError where BuildKit would reject it."""
     header = _scan_header(text, _directive_pattern())
     try:
-        tree: Dockerfile = _file_parser(header.escape).parse(_LexInput(text, header))  # type: ignore[arg-type]
+        tree: Dockerfile = _file_parser(header.escape).parse(_LexInput(text, header))  # type: ignore[arg-type,assignment]
     except _SourceError as error:
         raise _error_at(text, error.offset, error.message) from None
     tree.__dict__["_text"] = text

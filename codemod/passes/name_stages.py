@@ -116,7 +116,7 @@ def run(tree: Dockerfile, context: Context) -> Outcome:
                 notes.append(Note(f"stage name {stage.name!r} spans a continuation; left as it is", (instruction,)))
                 continue
             edits.setdefault(id(instruction), []).append((part.start, part.end, new))
-            safety = SAFE if stage.name.lower() == new else REVIEW
+            safety = SAFE if (stage.key or "") == new else REVIEW
             proposals.append((f"renamed stage {stage.name!r} to {new!r}: {reasons[stage.index]}", safety, instruction))
 
     for reference, new, start, end, safety, why in rewrites:
