@@ -10,15 +10,14 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import click
 
 from . import __version__
-from .engine import Result, refactor
-from .errors import ParseError
-from .files import FileError, decode, discover, read, write_atomic
-from .passes import REGISTRY, Context, select
+
+if TYPE_CHECKING:  # the engine and the parser load when a file is processed, not for --help
+    from .engine import Result
 
 
 @dataclass
@@ -33,6 +32,8 @@ def _split(values: Sequence[str]) -> list[str]:
 
 
 def _list_passes() -> str:
+    from .passes import REGISTRY
+
     if not REGISTRY:
         return "no passes yet"
     width = max(len(p.name) for p in REGISTRY)
@@ -71,6 +72,9 @@ def cli(
         return
     if not paths:
         raise click.UsageError("give at least one PATH (or - for standard input)")
+    from .files import discover
+    from .passes import select
+
     try:
         passes = select(_split(selected) or None, _split(skipped))
     except KeyError as error:
@@ -104,6 +108,10 @@ def cli(
 
 
 def _refactor(text: str, display: str, passes: Sequence, tally: _Tally) -> Result | None:
+    from .engine import refactor
+    from .errors import ParseError
+    from .passes import Context
+
     try:
         return refactor(text, passes=passes, context=Context(path=display))
     except ParseError as error:
@@ -122,6 +130,8 @@ def _report(result: Result, display: str, mode: str, explain: bool) -> None:
 
 
 def _run_file(path: Path, passes: Sequence, mode: str, explain: bool, tally: _Tally) -> bool:
+    from .files import read, write_atomic
+
     def write(text: str) -> None:
         write_atomic(path, text)
 
@@ -129,6 +139,8 @@ def _run_file(path: Path, passes: Sequence, mode: str, explain: bool, tally: _Ta
 
 
 def _run_stdin(display: str, passes: Sequence, mode: str, explain: bool, tally: _Tally) -> bool:
+    from .files import decode
+
     def write(text: str) -> None:
         sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
         sys.stdout.buffer.flush()
@@ -150,6 +162,8 @@ def _run(
     """Read, refactor, report, then diff or write one input; True when it would change.
     ``always_write``: --write writes even an unchanged text (standard input goes to standard
     output, so that the command works as a filter)."""
+    from .files import FileError
+
     try:
         text = load()
     except FileError as error:

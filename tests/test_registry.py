@@ -34,3 +34,11 @@ def test_readme_lists_every_pass() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for p in REGISTRY:
         assert f"| `{p.name}` |" in readme
+
+
+def test_public_api_names_load() -> None:
+    import codemod
+
+    assert set(codemod.__all__) == set(codemod._EXPORTS) | {"__version__"}
+    for name in codemod._EXPORTS:
+        assert getattr(codemod, name) is not None
