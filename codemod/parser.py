@@ -478,8 +478,10 @@ class _FileBuilder(Transformer):
             else:
                 pending.append(Line(item.type, item.value))
         if not instructions:
-            end = sum(len(line.text) for line in pending) + sum(len(line.text) for line in directives)
-            raise _SourceError(max(0, end + len(bom) - 1), "file with no instructions")
+            # BuildKit names the last line it read: point at its start.
+            lines = [*directives, *pending]
+            last = sum(len(line.text) for line in lines[:-1]) + len(bom)
+            raise _SourceError(last, "file with no instructions")
         return Dockerfile(tuple(instructions), bom, directives, tuple(pending), self.escape)
 
 

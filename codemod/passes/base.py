@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Callable
 
 from ..cst import Dockerfile, Instruction
 
@@ -67,6 +67,3 @@ class Pass:
     def __repr__(self) -> str:
         return f"Pass({self.name!r})"
 
-
-def names(passes: Sequence[Pass]) -> list[str]:
-    return [p.name for p in passes]
