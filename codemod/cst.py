@@ -111,6 +111,12 @@ class Part(NamedTuple):
     #: Offset of ``text`` in the logical line (``Instruction.logical``).
     at: int = 0
 
+    @property
+    def flag(self) -> str:
+        """For a FLAG: the flag as BuildKit's parser reports it (quotes removed, backslashes
+        resolved; each byte a character, as Go builds it)."""
+        return buildkit.flag_value(buildkit.byte_view(self.text))
+
 
 @dataclass(frozen=True, eq=False)
 class Command:
@@ -144,7 +150,7 @@ class Command:
         None when absent."""
         found = None
         for part in self.flags:
-            value = buildkit.flag_value(buildkit.byte_view(part.text))
+            value = part.flag
             key, eq, rest = value[2:].partition("=")
             if key == name:
                 found = buildkit.go_string(rest) if eq else ""
@@ -364,7 +370,7 @@ def buildkit_record(instruction: Instruction, start_line: int, end_line: int) ->
     command = instruction.command
     if command is None:  # an empty instruction: BuildKit's command word is ""
         return BuildKitCommand(None, None, False, logical or None, start_line, end_line, (), ("",), ())
-    flags = tuple(buildkit.flag_value(buildkit.byte_view(part.text)) for part in command.flags)
+    flags = tuple(part.flag for part in command.flags)
     sub_cmd = None
     target = command
     if command.name == "onbuild" and command.subcommand is not None:
@@ -446,7 +452,7 @@ def _dump(command: Command | None, escape: str) -> str:
         return '("")'
     out = command.keyword.text.lower()
     if command.flags:
-        out += " " + buildkit.go_quote_list([buildkit.flag_value(buildkit.byte_view(p.text)) for p in command.flags])
+        out += " " + buildkit.go_quote_list([p.flag for p in command.flags])
     if command.name == "onbuild" and command.subcommand is not None:
         return f"({out} {_dump(command.subcommand, escape)})"
     found = values(command, escape)

@@ -20,21 +20,15 @@ class Style:
     newline: str
     #: Indentation of continuation lines.
     indent: str
-    #: "upper" or "lower" keywords.
-    case: str
     escape: str
     #: Whether continued command lists put ``&&`` at the start of the next line.
     leading_operators: bool
-
-    def keyword(self, word: str) -> str:
-        return word.lower() if self.case == "lower" else word.upper()
 
 
 def style_of(tree: Dockerfile) -> Style:
     newline = "\n"
     indents: Counter[str] = Counter()
     leading = trailing = 0
-    cases: Counter[str] = Counter()
     found_newline = False
     for instruction in tree.instructions:
         for line in instruction.lines:
@@ -50,13 +44,8 @@ def style_of(tree: Dockerfile) -> Style:
                         leading += 1
             if content.rstrip(" \t").endswith(("&& " + tree.escape, "&&" + tree.escape)):
                 trailing += 1
-        first = instruction.lines[0].content.lstrip()
-        word = first.split(None, 1)[0] if first else ""
-        if word.isalpha():
-            cases["lower" if word.islower() else "upper"] += 1
     indent = indents.most_common(1)[0][0] if indents else "    "
-    case = "lower" if cases["lower"] > cases["upper"] else "upper"
-    return Style(newline, indent or "    ", case, tree.escape, leading >= trailing)
+    return Style(newline, indent or "    ", tree.escape, leading >= trailing)
 
 
 def splice(instruction: Instruction, edits: list[tuple[int, int, str]]) -> Instruction:

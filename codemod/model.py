@@ -347,7 +347,7 @@ class Model:
 
 def flag_text(part: Part) -> str:
     """A flag as BuildKit reads it: quotes removed, backslashes resolved."""
-    return buildkit.go_string(buildkit.flag_value(buildkit.byte_view(part.text)))
+    return buildkit.go_string(part.flag)
 
 
 def _flag_value(part: Part, name: str) -> str | None:

@@ -21,11 +21,10 @@ class Pattern:
     more: bool = True
 
     def matches(self, command: SimpleCommand) -> bool:
-        program, args = normalize(command)
+        program, positional = positionals(command)
         if program != self.program:
             return False
-        positional = [a for a in args if not a.startswith("-")]
-        if tuple(positional[: len(self.words)]) != self.words:
+        if positional[: len(self.words)] != self.words:
             return False
         return self.more or len(positional) == len(self.words)
 
@@ -77,6 +76,12 @@ def normalize(command: SimpleCommand) -> tuple[str, tuple[str, ...]]:
     if program.startswith("python") and len(args) >= 2 and args[0] == "-m":
         program, args = _ALIASES.get(args[1], args[1]), args[2:]
     return program, args
+
+
+def positionals(command: SimpleCommand) -> tuple[str, tuple[str, ...]]:
+    """The program (as ``normalize`` reads it) and its arguments that are not options."""
+    program, args = normalize(command)
+    return program, tuple(a for a in args if not a.startswith("-"))
 
 
 def image_name(reference: str) -> str:

@@ -44,7 +44,7 @@ from shlex import quote as shlex_quote
 
 from .. import shell
 from ..cst import COMMENT, INSTRUCTION_LINE, LAST_LINE, Command, Dockerfile, Instruction, values
-from ..ecosystems import normalize
+from ..ecosystems import normalize, positionals
 from ..edit import Style, reparse, source_end, splice, style_of
 from ..model import Model, Stage, mounts
 from .base import REVIEW, SAFE, Context, Note, Outcome, Pass, Proposal
@@ -82,13 +82,8 @@ _APT_PROGRAMS = frozenset({"apt-get", "apt", "aptitude", "apt-cache"})
 _UNSAFE_LATER = frozenset({";", "||", "\n", "&"})
 
 
-def _words(command: shell.SimpleCommand) -> tuple[str, tuple[str, ...]]:
-    program, args = normalize(command)
-    return program, tuple(a for a in args if not a.startswith("-"))
-
-
 def _is(command: shell.SimpleCommand, shapes: tuple[tuple[str, str], ...]) -> bool:
-    program, positional = _words(command)
+    program, positional = positionals(command)
     return any(program == p and (not w or (positional[:1] == (w,))) for p, w in shapes)
 
 
@@ -405,7 +400,7 @@ def _cleanups(run_: _Run, stage: Stage, later: list[Instruction], model: Model, 
 
     # apk add --no-cache.
     for c in top:
-        program, positional = _words(c)
+        program, positional = positionals(c)
         if program == "apk" and positional[:1] == ("add",) and "--no-cache" not in c.args:
             if any(_is(o, MANAGERS[1].update) for o in top):
                 notes.append(Note("apk add without --no-cache left as it is: the RUN runs apk update, whose index stays either way", (instruction,)))
@@ -420,7 +415,7 @@ def _cleanups(run_: _Run, stage: Stage, later: list[Instruction], model: Model, 
     env = model.env(instruction)
     if "PIP_NO_CACHE_DIR" not in env:
         for c in top:
-            program, positional = _words(c)
+            program, positional = positionals(c)
             if program == "pip" and positional[:1] == ("install",) and not any(a.startswith("--no-cache-dir") for a in c.args):
                 if any(t.startswith("/root/.cache") or "pip" in t for t in targets):
                     continue
@@ -463,7 +458,7 @@ def _apt_later(later: list[Instruction], model: Model, stage: Stage) -> str | No
         script = shell.parse(command.args[0].text)
         updated = False
         for c in script.commands:
-            program, positional = _words(c)
+            program, positional = positionals(c)
             if program in _APT_PROGRAMS:
                 if positional[:1] == ("update",):
                     updated = True
