@@ -109,12 +109,12 @@ def cli(
 
 def _refactor(text: str, display: str, passes: Sequence, tally: _Tally) -> Result | None:
     from .engine import refactor
-    from .errors import ParseError
+    from .errors import ParseError, RefactorError
     from .passes import Context
 
     try:
         return refactor(text, passes=passes, context=Context(path=display))
-    except ParseError as error:
+    except (ParseError, RefactorError) as error:
         click.echo(f"{display}:{error.line}:{error.column}: {error.message}", err=True)
         tally.failed += 1
         return None

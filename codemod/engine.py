@@ -8,11 +8,12 @@ half-done.
 
 from __future__ import annotations
 
+import types
 from dataclasses import dataclass
 from typing import Sequence
 
 from .cst import Dockerfile, Instruction
-from .errors import ParseError
+from .errors import ParseError, RefactorError
 from .parser import parse
 from .passes import Context, Pass, select
 
@@ -122,11 +123,11 @@ def refactor(
         for p in chosen:
             try:
                 outcome = p.run(tree, context)
-            except Exception as error:  # a bug in a pass must not stop the others, or the run
-                message = f"crashed ({type(error).__name__}: {error}); its changes to this file dropped"
-                diagnostics.setdefault((p.name, message, 1), Diagnostic(p.name, message, 1, 1, "error"))
-                notes[p.name] = []
-                continue
+            except Exception as error:  # a failing pass fails the file: nothing of it is written
+                line = _failing_line(error, tree, origins)
+                raise RefactorError(
+                    line, 1, f"{p.name} failed here ({type(error).__name__}: {error}); the file is left as it is"
+                ) from error
             seen = []
             for note in outcome.notes:
                 line, end = origins.span(note.about)
@@ -140,15 +141,11 @@ def refactor(
             try:
                 parsed = parse(rendered)
             except ParseError as error:
-                line, end = origins.span([n for q in outcome.proposals for n in q.about])
-                message = f"output does not parse ({error}); change dropped"
-                diagnostics.setdefault((p.name, message, line), Diagnostic(p.name, message, line, end, "error"))
-                continue
+                line, _ = origins.span([n for q in outcome.proposals for n in q.about])
+                raise RefactorError(line, 1, f"{p.name} wrote text that does not parse ({error}); the file is left as it is") from error
             if not _same_shape(outcome.tree, parsed):
-                line, end = origins.span([n for q in outcome.proposals for n in q.about])
-                message = "output parses differently from the tree the pass built; change dropped"
-                diagnostics.setdefault((p.name, message, line), Diagnostic(p.name, message, line, end, "error"))
-                continue
+                line, _ = origins.span([n for q in outcome.proposals for n in q.about])
+                raise RefactorError(line, 1, f"{p.name} wrote text that parses differently from what it meant; the file is left as it is")
             for proposal in outcome.proposals:
                 line, end = origins.span(proposal.about)
                 changes.append(Change(p.name, proposal.explanation, proposal.safety, line, end))
@@ -164,6 +161,23 @@ def refactor(
         )
     final_notes = {(d.pass_name, d.message, d.line): d for p in chosen for d in notes.get(p.name, [])}
     return Result(text, tree.render(), tuple(changes), tuple(final_notes.values()) + tuple(diagnostics.values()))
+
+
+def _failing_line(error: BaseException, tree: Dockerfile, origins: _Origins) -> int:
+    """The line (of the original file) of the instruction the pass was working on when it
+    failed: the innermost frame of the traceback holding an instruction of ``tree``."""
+    known = {id(i): i for i in tree.instructions}
+    trace: types.TracebackType | None = error.__traceback__
+    frames = []
+    while trace is not None:
+        frames.append(trace.tb_frame)
+        trace = trace.tb_next
+    for frame in reversed(frames):
+        for value in frame.f_locals.values():
+            instruction = getattr(value, "instruction", value)
+            if isinstance(instruction, Instruction) and id(instruction) in known:
+                return origins.span([instruction])[0]
+    return 1
 
 
 def _resolve(passes: Sequence[Pass] | Sequence[str] | None) -> tuple[Pass, ...]:

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterator
 
-from . import buildkit, shell
+from . import buildkit, commands, shell, steps
 from .cst import Command, Dockerfile, Instruction, Part, form_values, values
+from .knowledge.managers import Manager
 
 #: Names BuildKit reserves (its ReservedStageName check).
 RESERVED_NAMES = frozenset({"scratch", "context"})
@@ -138,10 +139,22 @@ class _Scope:
     workdir: str | None = None
     user: str | None = None
     shell: tuple[str, ...] = DEFAULT_SHELL
+    #: A USER instruction was seen (``user`` is None when its value is not known).
+    user_set: bool = False
 
 
 class Model:
-    """Stages and references of one Dockerfile tree (read-only; build a new one per tree)."""
+    """Stages and references of one Dockerfile tree (read-only). ``Model.of(tree)`` gives the
+    one model of a tree, computed once and shared by every pass that reads that tree."""
+
+    @classmethod
+    def of(cls, tree: Dockerfile) -> "Model":
+        """The model of ``tree``, built on first use and kept with the tree (trees never change)."""
+        cached = tree.__dict__.get("_model")
+        if cached is None:
+            cached = cls(tree)
+            object.__setattr__(tree, "_model", cached)
+        return cached
 
     def __init__(self, tree: Dockerfile) -> None:
         self.tree = tree
@@ -207,28 +220,54 @@ class Model:
         name = _expand(stage.image.text, self.global_args, unset_is_empty=True) if "$" in stage.image.text else stage.image.text
         return self.by_name(name, before=stage.index) if name else None
 
+    @cached_property
+    def _bases(self) -> list[Stage | None]:
+        return [self.base_of(stage) for stage in self.stages]
+
+    def direct_children(self, stage: Stage) -> list[Stage]:
+        """Stages built FROM this one."""
+        return [other for other in self.stages if self._bases[other.index] is stage]
+
     def children(self, stage: Stage) -> list[Stage]:
         """Stages built FROM this one, directly or not."""
         found: list[Stage] = []
         frontier = [stage]
         while frontier:
             parent = frontier.pop()
-            for other in self.stages:
-                if other not in found and self.base_of(other) is parent:
+            for other in self.direct_children(parent):
+                if other not in found:
                     found.append(other)
                     frontier.append(other)
         return found
 
+    def chain(self, stage: Stage) -> list[Stage]:
+        """The stage and the stages it is built FROM, the first one first."""
+        found = [stage]
+        node = self._bases[stage.index]
+        while node is not None and node not in found:
+            found.append(node)
+            node = self._bases[node.index]
+        return found[::-1]
+
+    @cached_property
+    def _final_chain(self) -> frozenset[int]:
+        return frozenset(s.index for s in self.chain(self.final)) if self.final else frozenset()
+
     def in_final_image(self, stage: Stage) -> bool:
         """Whether this stage's files end up in the final image as its layers: it is the final
         stage or one the final stage is built FROM (not through COPY --from)."""
-        final = self.final
-        node: Stage | None = final
-        while node is not None:
-            if node is stage:
-                return True
-            node = self.base_of(node)
-        return False
+        return stage.index in self._final_chain
+
+    def image(self, stage: Stage) -> str | None:
+        """The image the stage's chain starts from (``debian:jessie``), variables read with
+        their defaults; None when it is not known."""
+        root = self.chain(stage)[0]
+        if root.image is None:
+            return None
+        text = root.image.text
+        if "$" in text:
+            return _expand(text, self.global_args, unset_is_empty=False)
+        return text
 
     def copied_from(self, stage: Stage) -> list[Reference]:
         return [r for r in self.references if r.target is stage and r.kind in ("copy", "mount")]
@@ -287,9 +326,11 @@ class Model:
         for stage in self.stages:
             base = self.base_of(stage)
             inherited = after.get(base.index) if base is not None else None
-            scope = _Scope(dict(inherited.env), inherited.workdir, inherited.user, inherited.shell) if inherited else _Scope()
+            scope = _Scope(dict(inherited.env), inherited.workdir, inherited.user, inherited.shell, inherited.user_set) if inherited else _Scope()
             for instruction, command in stage.commands():
-                scopes[id(instruction)] = _Scope(dict(scope.env), scope.workdir, scope.user, scope.shell)
+                scopes[id(instruction)] = _Scope(scope.env, scope.workdir, scope.user, scope.shell, scope.user_set)
+                if command.name in ("arg", "env"):
+                    scope.env = dict(scope.env)
                 name = command.name
                 if name == "arg":
                     for key, value in _declarations(command):
@@ -311,15 +352,24 @@ class Model:
                         scope.workdir = scope.workdir.rstrip("/") + "/" + path
                 elif name == "user" and command.args:
                     scope.user = _expand(command.args[0].text, scope.env)
+                    scope.user_set = True
                 elif name == "shell" and command.form == "exec":
                     scope.shell = form_values(command, instruction.escape)
             after[stage.index] = scope
         return scopes
 
+    def env_keys(self, instruction: Instruction) -> list[str]:
+        """The names an ENV instruction sets."""
+        command = instruction.command
+        if command is None or command.name != "env":
+            return []
+        return [key for key, _ in _env_pairs(command)]
+
     def env(self, instruction: Instruction) -> dict[str, str | None]:
-        """ARG and ENV visible to ``instruction`` (None: declared, value unknown)."""
+        """ARG and ENV visible to ``instruction`` (None: declared, value unknown). Shared with
+        the model: read it, do not change it."""
         scope = self._scopes.get(id(instruction))
-        return dict(scope.env) if scope else {}
+        return scope.env if scope else {}
 
     def workdir(self, instruction: Instruction) -> str | None:
         """The WORKDIR ``instruction`` runs in; None when the base image decides."""
@@ -339,10 +389,266 @@ class Model:
         program = self.shell(instruction)[0].rsplit("/", 1)[-1].lower() if self.shell(instruction) else ""
         return program in _POSIX_SHELLS and self.tree.escape == "\\"
 
+    def user_at(self, instruction: Instruction) -> str | None:
+        """The user a RUN at ``instruction`` runs as: the last USER before it (through the
+        stages it is built FROM), else the base image's user where the image table knows it,
+        else root. None when a USER's value is not known (a variable without a value)."""
+        scope = self._scopes.get(id(instruction))
+        if scope is None:
+            return None
+        if scope.user is not None:
+            return scope.user
+        if scope.user_set:
+            return None  # USER was given, with a value this model cannot know
+        stage = self.stage_of(instruction)
+        image = self.image(stage) if stage is not None else None
+        if image is None:
+            return "root"
+        from .knowledge import images
+
+        ref = images.parse_image(image)
+        user = images.image_user(ref) if ref is not None else None
+        return user or "root"
+
+    # --- steps: what each instruction runs, and what later steps still need ----------------
+
+    @cached_property
+    def _steps(self) -> dict[int, steps.Step | None]:
+        return {}
+
+    def step(self, instruction: Instruction) -> steps.Step | None:
+        """What ``instruction`` runs (read once per tree)."""
+        cache = self._steps
+        key = id(instruction)
+        if key not in cache:
+            cache[key] = steps.step(instruction)
+        return cache[key]
+
+    def runtime_steps(self) -> list[steps.Step]:
+        """The final image's ENTRYPOINT, CMD and HEALTHCHECK (the last of each along the chain)."""
+        if self.final is None:
+            return []
+        last: dict[str, Instruction] = {}
+        for stage in self.chain(self.final):
+            for instruction, command in stage.commands():
+                if command.name in ("cmd", "entrypoint", "healthcheck"):
+                    last[command.name] = instruction
+        found = [self.step(i) for i in last.values()]
+        return [s for s in found if s is not None]
+
+    def later_need(self, instruction: Instruction, manager: Manager) -> Need | None:
+        """The first step after ``instruction`` that still needs ``manager``'s index as this
+        step leaves it, or may (a step this model cannot read): later in the stage, in every
+        stage built FROM it, in its ONBUILD triggers, and in the final image's commands. None
+        when every later step is read and none needs it (or each refreshes it first)."""
+        table = self._needs(manager)
+        return table.get(id(instruction))
+
+    def _needs(self, manager: Manager) -> dict[int, Need | None]:
+        cache: dict[str, dict[int, Need | None]] = self.__dict__.setdefault("_need_tables", {})
+        if manager.name not in cache:
+            cache[manager.name] = self._sweep(manager)
+        return cache[manager.name]
+
+    def _sweep(self, manager: Manager) -> dict[int, Need | None]:
+        """One backward sweep per stage (children before parents), for one manager."""
+        after: dict[int, Need | None] = {}
+        at_start: dict[int, Need | None] = {}
+        for stage in reversed(self.stages):
+            pending: Need | None = None
+            for child in self.direct_children(stage):
+                pending = pending or at_start.get(child.index)
+            for instruction in stage.body:
+                step = self.step(instruction)
+                if step is not None and step.kind == steps.TRIGGER:
+                    pending = pending or _need_of(step, manager, runtime=False)
+            if stage is self.final:
+                for step in self.runtime_steps():
+                    pending = pending or _need_of(step, manager, runtime=True)
+            for instruction in reversed(stage.body):
+                after[id(instruction)] = pending
+                step = self.step(instruction)
+                if step is None or step.kind != steps.BUILD:
+                    continue
+                effect = _effect(step, manager)
+                if effect == "updates":
+                    pending = None
+                elif effect is not None:
+                    pending = effect
+            at_start[stage.index] = pending
+        return after
+
+    def release(self, stage: Stage) -> object | None:
+        """The distribution release the stage's image is built on (``knowledge.images.Release``)."""
+        from .knowledge import images
+
+        image = self.image(stage)
+        ref = images.parse_image(image) if image else None
+        return images.release_of(ref) if ref is not None else None
+
+    def pip_before(self, invocation: commands.Invocation) -> PipVersion:
+        """The pip a ``pip`` invocation talks to, as far as the image and earlier steps tell."""
+        table: dict[int, PipVersion] = self.__dict__.setdefault("_pip", {})
+        if id(invocation) not in table:
+            for stage in self.stages:
+                self._pip_sweep(stage, table)
+        return table.get(id(invocation), PipVersion(None, "it is not run by a RUN this model read"))
+
+    def _pip_sweep(self, stage: Stage, table: dict[int, PipVersion]) -> None:
+        from .knowledge import images
+
+        image = self.image(stage)
+        ref = images.parse_image(image) if image else None
+        state = _pip_of_image(ref)
+        release = images.release_of(ref) if ref is not None else None
+        for node in self.chain(stage):
+            for instruction in node.body:
+                step = self.step(instruction)
+                if step is None or step.kind != steps.BUILD:
+                    continue
+                fetches_get_pip = any(i.program in ("curl", "wget") and any(a.endswith("get-pip.py") for a in i.args) for i in step.invocations)
+                for invocation in step.invocations:
+                    if node is stage:
+                        table[id(invocation)] = state
+                    state = _pip_after(invocation, state, release, ref, fetches_get_pip)
+
     def expand(self, text: str, instruction: Instruction) -> str | None:
         """``text`` with ``$VAR``/``${VAR}``/``${VAR:-x}``/``${VAR:+x}`` replaced from the scope of
         ``instruction``; None when a value it needs is unknown."""
         return _expand(text, self.env(instruction))
+
+
+@dataclass(frozen=True)
+class Need:
+    """A later step that needs a package index, or may: the step and why."""
+
+    instruction: Instruction
+    reason: str
+
+    def describe(self) -> str:
+        return f"{steps.describe(self.instruction)!r} {self.reason}"
+
+
+def _effect(step: steps.Step, manager: Manager) -> Need | str | None:
+    """What a build step does to ``manager``'s index, reading its events in order: "updates"
+    (it refreshes the index before anything reads it), a Need (it reads the index first, or
+    runs something unreadable first), or None (neither)."""
+    for event in step.events:
+        if event.invocation is not None:
+            use = commands.index_use(event.invocation, manager)
+            if use == commands.UPDATES:
+                return "updates"
+            if use == commands.NEEDS:
+                return Need(step.instruction, f"reads the package index ({event.invocation.display})")
+        elif event.unreadable is not None and not manager.fetches_missing_index:
+            return Need(step.instruction, f"may read the package index: {event.unreadable.reason}")
+    return None
+
+
+def _need_of(step: steps.Step, manager: Manager, runtime: bool) -> Need | None:
+    """For an ONBUILD trigger or the image's command: whether it needs the index. A program the
+    container runs is the application (or an interactive shell), which installs no packages;
+    a shell script it runs may, and a package manager does."""
+    for event in step.events:
+        if event.invocation is not None:
+            use = commands.index_use(event.invocation, manager)
+            if use == commands.UPDATES:
+                return None
+            if use == commands.NEEDS:
+                where = "when the container starts" if runtime else "in images built FROM this one"
+                return Need(step.instruction, f"reads the package index {where} ({event.invocation.display})")
+        elif event.unreadable is not None and not manager.fetches_missing_index:
+            if runtime and event.unreadable.kind in ("program", "stdin"):
+                continue  # the application itself, or an interactive shell
+            where = "when the container starts" if runtime else "in images built FROM this one"
+            return Need(step.instruction, f"may read the package index {where}: {event.unreadable.reason}")
+    return None
+
+
+@dataclass(frozen=True)
+class PipVersion:
+    """The pip at some point of a build: its version when known (None: unknown), and where
+    that knowledge comes from."""
+
+    version: tuple[int, ...] | None
+    source: str
+
+    def show(self) -> str:
+        return ".".join(map(str, self.version)) if self.version else "unknown"
+
+
+#: pip upgraded by ``pip install -U pip`` (or get-pip.py): a release far newer than 6.0.
+_RECENT_PIP = (9, 0)
+
+
+def _pip_of_image(ref: object | None) -> PipVersion:
+    from .knowledge import images
+
+    if ref is None:
+        return PipVersion(None, "the base image is not known")
+    assert isinstance(ref, images.ImageRef)
+    version = images.image_pip(ref)
+    if version is not None:
+        return PipVersion(version, f"{ref.text} ships pip {'.'.join(map(str, version))} or newer")
+    release = images.release_of(ref)
+    if release.family is not None and ref.official and ref.name in ("debian", "ubuntu", "alpine", "centos", "fedora", "amazonlinux", "rockylinux", "almalinux", "oraclelinux"):
+        return PipVersion(None, f"{ref.text} ships no pip")
+    return PipVersion(None, f"which pip {ref.text} carries is not known")
+
+
+def _pip_after(invocation: commands.Invocation, state: PipVersion, release: object | None, ref: object | None, fetches_get_pip: bool) -> PipVersion:
+    """The pip after ``invocation`` ran."""
+    from .knowledge import images
+    from .knowledge import managers
+    from .knowledge.managers import BY_NAME, PIP_PACKAGES
+
+    program = invocation.program
+    if program == "pip":
+        words = commands.positionals(invocation, BY_NAME["pip"])
+        if words[:1] == ("install",) and any(w == "pip" or w.startswith(("pip==", "pip>", "pip<", "pip~", "pip!")) for w in words[1:]):
+            pinned = next((w for w in words[1:] if w.startswith("pip==")), None)
+            if pinned is not None:
+                version = _version(pinned[len("pip=="):])
+                return PipVersion(version, f"{invocation.display} pins it")
+            if any(w.startswith(("pip<", "pip~", "pip!")) for w in words[1:]):
+                return PipVersion(None, f"{invocation.display} chooses a version this pass cannot tell")
+            return PipVersion(_RECENT_PIP, f"{invocation.display} upgrades it")
+        return state
+    if program == "python" and (any(a.endswith("get-pip.py") for a in invocation.args) or (fetches_get_pip and not invocation.args)):
+        return PipVersion(_RECENT_PIP, "get-pip.py installs a recent pip")
+    if program in ("easy_install", "easy_install-2.7", "easy_install3") and "pip" in invocation.args:
+        return PipVersion(None, "easy_install installs a pip of its own choosing")
+    for manager in ("apt", "apk", "yum", "dnf", "microdnf", "zypper"):
+        m = BY_NAME[manager]
+        if commands.subcommand(invocation, m) in m.install:
+            packages = [w.split("=", 1)[0] for w in commands.positionals(invocation, m)[1:]]
+            found = [p for p in packages if p in PIP_PACKAGES]
+            if not found:
+                return state
+            if not isinstance(release, images.Release):
+                return PipVersion(None, f"{found[0]} comes from a release this pass cannot tell")
+            version = images.distro_package_version(release, found[0])
+            if version is None:
+                return PipVersion(None, f"the version of {found[0]} in that release is not known")
+            if state.version is not None and managers.older(state.version, version):
+                version = state.version
+            return PipVersion(version, f"{found[0]} installs pip {'.'.join(map(str, version))}")
+    return state
+
+
+def _version(text: str) -> tuple[int, ...] | None:
+    parts = []
+    for piece in text.split("."):
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        if not digits:
+            break
+        parts.append(int(digits))
+    return tuple(parts) or None
+
+
+def is_root(user: str) -> bool:
+    """``root``, ``0``, ``root:root``, ``0:0``..."""
+    return user.split(":", 1)[0] in ("root", "0")
 
 
 def flag_text(part: Part) -> str:

@@ -15,13 +15,15 @@ without rebuilding them.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
+import io
 import os
+import pickle
 import re
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -32,7 +34,8 @@ from lark import __version__ as lark_version
 from lark.exceptions import UnexpectedInput
 from lark.lexer import Lexer
 
-from . import buildkit
+from . import __version__ as project_version
+from . import buildkit, larkcompat
 from .buildkit import GO_SPACES, HeredocMarker, ShellSyntaxError
 from .cst import (
     BLANK,
@@ -53,7 +56,7 @@ from .cst import (
 )
 from .errors import ParseError
 
-__all__ = ["parse", "parse_fragment", "parse_command", "grammar_text", "CommandSyntax"]
+__all__ = ["parse", "parse_fragment", "parse_command", "grammar_text", "table_sources", "CommandSyntax"]
 
 #: BuildKit's bufio.Scanner refuses lines longer than this many bytes (newline included).
 MAX_LINE_BYTES = 64 * 1024
@@ -80,7 +83,7 @@ def grammar_text(escape: str = "\\") -> str:
     return text
 
 
-def _cache_dir() -> Path | None:
+def _cache_dir() -> Path:
     configured = os.environ.get("MSB_REFACTOR_CACHE_DIR")
     if configured:
         return Path(configured)
@@ -88,95 +91,119 @@ def _cache_dir() -> Path | None:
     return Path(base) / "msb-refactor"
 
 
+#: A cache file is this line, the SHA-256 of the rest, then what ``Lark.save`` wrote: a torn or
+#: damaged file is recognised before anything is unpickled.
+_MAGIC = b"msb-refactor parser tables 1\n"
+_DIGEST_SIZE = hashlib.sha256().digest_size
+
+#: Cache files of one parser (same stem) unused for this long are removed when new tables of
+#: that parser are written. Every other file is left alone: each version of the tool (grammar,
+#: lark, Python, project version) writes its own file, and versions installed side by side
+#: share the directory: removing the "other" files would make them delete each other's at every
+#: start. "Unused" is the later of the last read (atime; relatime updates it daily) and the
+#: write; where atime is not kept, a version in use loses its file at worst once a month and
+#: rebuilds it once (tens of milliseconds). Writes happen only on a miss, so two versions cannot
+#: keep deleting each other's files.
+_UNUSED_FOR = 30 * 24 * 3600
+
+_ESCAPE_NAMES = {"\\": "backslash", "`": "backtick"}
+
+#: Where each parser's tables came from in this process, by stem (see table_sources()).
+_SOURCES: dict[str, str] = {}
+
+
+def table_sources() -> dict[str, str]:
+    """Where the parser tables used so far in this process came from, by parser
+    (``"dockerfile-backslash"``, ``"command-backtick"``, ...): ``"cache"`` or ``"built"``."""
+    return dict(_SOURCES)
+
+
+def _cache_key(grammar: str, start: str, options: dict[str, Any]) -> str:
+    """What the tables depend on: the grammar, its start symbol and options (the lexer class by
+    its qualified name), the versions of lark, Python and this project."""
+    parts = [grammar, start, repr(sorted(options.items())), lark_version, sys.version, project_version]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
+
+
 def _build(escape: str, start: str, **options: Any) -> Lark:
     """A Lark LALR parser for ``start``, loaded from the cache when it was built before."""
     transformer = options.pop("transformer", None)
     grammar = grammar_text(escape)
-    key = hashlib.sha256(
-        "\0".join([grammar, start, repr(sorted(options.items())), lark_version, sys.version]).encode()
-    ).hexdigest()[:20]
-    directory = _cache_dir()
-    stem = f"{start}-{'backtick' if escape == '`' else 'backslash'}"
-    path = directory / f"{stem}-{key}.lark" if directory else None
-    if path is not None:
-        try:
-            with open(path, "rb") as handle:
-                return Lark.load(handle, transformer=transformer)  # type: ignore[call-arg]
-        except Exception:  # absent, unreadable or stale: build it again
-            pass
+    stem = f"{start}-{_ESCAPE_NAMES[escape]}"
+    path = _cache_dir() / f"{stem}-{_cache_key(grammar, start, options)}.lark"
+    saved = _read_tables(path)
+    parser = None if saved is None else larkcompat.load(saved, transformer=transformer)
+    if parser is not None:
+        _SOURCES[stem] = "cache"
+        return parser
     parser = Lark(grammar, start=start, parser="lalr", transformer=transformer, **options)
-    if path is not None:
-        _store(parser, path, stem)
+    _SOURCES[stem] = "built"
+    _store(parser, path, stem)
     return parser
 
 
-@contextlib.contextmanager
-def _without_collision_checks() -> Iterator[None]:
-    """Lark checks terminals for regex collisions with `interegular` when that is installed,
-    only to log warnings, at every load (several times slower start). The grammar orders
-    colliding terminals by priority on purpose, and the tests check the result."""
-    import lark.lexer
-
-    saved = getattr(lark.lexer, "has_interegular", False)
-    lark.lexer.has_interegular = False
+def _read_tables(path: Path) -> object | None:
+    """The tables saved at ``path``; None when the file is absent, unreadable or damaged."""
     try:
-        yield
-    finally:
-        lark.lexer.has_interegular = saved
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(_MAGIC) + _DIGEST_SIZE
+    if not data.startswith(_MAGIC) or hashlib.sha256(data[head:]).digest() != data[len(_MAGIC):head]:
+        return None
+    try:
+        return pickle.loads(data[head:])
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None  # intact, but naming classes this code no longer has
 
 
 def _store(parser: Lark, path: Path, stem: str) -> None:
-    """Write the tables atomically, and drop those of older grammars."""
+    """Write the tables atomically (a reader sees the old file or the whole new one); an
+    unwritable directory just means no cache."""
+    buffer = io.BytesIO()
+    parser.save(buffer, exclude_options=("transformer",))
+    payload = buffer.getvalue()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            parser.save(handle)
-        os.replace(temp, path)
-        for old in path.parent.glob(f"{stem}-*.lark"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{stem}-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+            os.replace(temp, path)
+        except OSError:
+            Path(temp).unlink(missing_ok=True)
+            raise
     except OSError:
-        pass  # a read-only home: parse without a cache
+        return
+    _prune(path, stem)
+
+
+def _prune(kept: Path, stem: str) -> None:
+    """Remove this parser's cache files (and torn temporary files) unused for _UNUSED_FOR."""
+    now = time.time()
+    for old in [*kept.parent.glob(f"{stem}-*.lark"), *kept.parent.glob(f".{stem}-*.tmp")]:
+        try:
+            status = old.stat()
+            if old != kept and now - max(status.st_atime, status.st_mtime) > _UNUSED_FOR:
+                old.unlink()
+        except OSError:
+            continue  # gone already, or not ours to remove
 
 
 @functools.cache
 def _file_parser(escape: str) -> Lark:
     lexer = BackslashLineLexer if escape == "\\" else BacktickLineLexer
-    with _without_collision_checks():
+    with larkcompat.without_collision_checks():
         parser = _build(escape, "dockerfile", lexer=lexer, transformer=_FileBuilder(escape))
-    _share_rules(parser)
+    larkcompat.share_rules(parser)
     return parser
-
-
-def _share_rules(parser: Lark) -> None:
-    """Make every reduce of the LALR table find its callback by identity.
-
-    A parser loaded from the cache holds one copy of each grammar rule in its table and another
-    as the key of its callbacks, and rule names are Lark tokens, so each reduce compared rules
-    and names field by field in Python. Sharing the objects (and plain-str names) leaves the
-    tables as they are and makes those lookups hit at once. Skipped if Lark's layout differs.
-    """
-    try:
-        table = parser.parser.parser.parser  # ParsingFrontend -> LALR_Parser -> _Parser
-        callbacks = table.callbacks
-        states = table.parse_table.states
-    except AttributeError:
-        return
-    canonical = {rule: rule for rule in callbacks}
-    for rule in canonical:
-        rule.origin.name = str(rule.origin.name)
-    for actions in states.values():
-        for key, (action, argument) in list(actions.items()):
-            if argument in canonical and argument is not canonical[argument]:
-                actions[key] = (action, canonical[argument])
 
 
 @functools.cache
 def _command_parser(escape: str) -> Lark:
-    with _without_collision_checks():
+    with larkcompat.without_collision_checks():
         parser = _build(escape, "command", lexer="contextual")
-    _share_rules(parser)
+    larkcompat.share_rules(parser)
     return parser
 
 

@@ -14,6 +14,7 @@ must decline, not guess, when the text is beyond them; a lexer that knows its li
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 #: Words that open or continue compound commands when they stand where a command name would.
@@ -31,6 +32,9 @@ _OPERATORS = ("&&", "||", ";;", ";&", "|&", "&>", ">>", "<<-", "<<", "<>", ">|",
 _REDIRECTIONS = frozenset({">>", "<<-", "<<", "<>", ">|", ">&", "<&", ">", "<", "&>"})
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "\n", ";;", ";&", "|&"})
 _BLANKS = " \t"
+#: Command substitutions nested deeper than this are not followed (the script is then
+#: reported as beyond this reader, and the passes decline).
+MAX_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class SimpleCommand:
     in_compound: bool
     #: The operator after the command ("&&", "||", ";", "|", "&", "\n") or "" at the end.
     operator: str = ""
+    #: Its redirections: the operator and the target word (``> /etc/apt/apt.conf.d/x``).
+    redirects: tuple[tuple[str, Word], ...] = ()
 
     @property
     def name(self) -> str | None:
@@ -107,8 +113,12 @@ class Script:
         return [c for c in self.commands if c.name == name and all(a in c.args for a in args)]
 
 
+@functools.lru_cache(maxsize=8192)
 def parse(text: str) -> Script:
-    """Split ``text`` (one shell command line, newlines allowed) into simple commands."""
+    """Split ``text`` (one shell command line, newlines allowed) into simple commands.
+
+    The same text gives the same (shared, never modified) Script: passes ask again for every
+    RUN of every tree they see, and most RUNs are the same from one tree to the next."""
     return _Lexer(text).run()
 
 
@@ -123,6 +133,8 @@ class _Lexer:
         self.depth = 0
         self.compound = 0
         self.expect_redirect_target = False
+        self.redirect = ""
+        self.redirects: list[tuple[str, Word]] = []
         self.expect_command = True
         #: Inside the header of for/select/case (the loop variable and word list).
         self.header = False
@@ -175,6 +187,7 @@ class _Lexer:
             if op in (">&", "<&") and self._digits_or_dash():
                 return
             self.expect_redirect_target = True
+            self.redirect = op
             return
         if op == "(":
             rest = self.text[self.pos:].lstrip(_BLANKS)
@@ -348,6 +361,9 @@ class _Lexer:
 
     def _nested(self, start: int, end: int) -> None:
         """Commands inside a command substitution: one level deeper, offsets kept."""
+        if self.depth >= MAX_DEPTH:
+            self.script.unknown = self.script.unknown or f"command substitutions nested more than {MAX_DEPTH} deep"
+            return
         inner = _Lexer(self.text[:end])
         inner.pos = start
         inner.depth = self.depth + 1
@@ -363,6 +379,7 @@ class _Lexer:
     def _add_word(self, word: Word) -> None:
         if self.expect_redirect_target:
             self.expect_redirect_target = False
+            self.redirects.append((self.redirect, word))
             return
         if self.header:
             if word.text == "do":
@@ -393,9 +410,10 @@ class _Lexer:
         if self.words or self.assignments:
             ends = [w.end for w in (*self.assignments, *self.words)]
             self.script.commands.append(
-                SimpleCommand(tuple(self.assignments), tuple(self.words), self.command_start, max(ends), self.depth, self.compound > 0, operator)
+                SimpleCommand(tuple(self.assignments), tuple(self.words), self.command_start, max(ends), self.depth, self.compound > 0, operator, tuple(self.redirects))
             )
         self.words = []
+        self.redirects = []
         self.assignments = []
         self.command_start = -1
         self.expect_command = True

@@ -39,134 +39,136 @@ build fails where it failed before. Adding cleanup is ``review``: the image lose
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from shlex import quote as shlex_quote
+from dataclasses import dataclass, field
 
-from .. import shell
-from ..cst import COMMENT, INSTRUCTION_LINE, LAST_LINE, Command, Dockerfile, Instruction, values
-from ..ecosystems import normalize, positionals
-from ..edit import Style, reparse, source_end, splice, style_of
-from ..model import Model, Stage, mounts
+from .. import commands, shell
+from ..commands import Invocation
+from ..cst import COMMENT, INSTRUCTION_LINE, LAST_LINE, Command, Dockerfile, Instruction
+from ..edit import Style, reparse, source_end, source_offset, splice, style_of
+from ..knowledge import images
+from ..knowledge.managers import APK_NO_CACHE_SINCE, BY_NAME, MANAGERS, PIP_NO_CACHE_DIR_SINCE, Manager, older
+from ..model import Model, Stage, is_root, mounts
+from ..steps import Step, describe
 from .base import REVIEW, SAFE, Context, Note, Outcome, Pass, Proposal
 
-
-@dataclass(frozen=True)
-class Manager:
-    """A package manager: how it updates its index, installs, and cleans up."""
-
-    name: str
-    update: tuple[tuple[str, str], ...]
-    install: tuple[tuple[str, str], ...]
-    #: Commands that only clean up after it (program, first positional word or "").
-    cleanup: tuple[tuple[str, str], ...]
-    #: Paths whose removal is its cleanup.
-    paths: tuple[str, ...]
-
-
-MANAGERS = (
-    Manager("apt", (("apt-get", "update"), ("apt", "update")), (("apt-get", "install"), ("apt", "install")),
-            (("apt-get", "clean"), ("apt-get", "autoremove"), ("apt-get", "purge"), ("apt", "clean"), ("apt", "autoremove"), ("apt-get", "autoclean")),
-            ("/var/lib/apt/lists", "/var/cache/apt")),
-    Manager("apk", (("apk", "update"),), (("apk", "add"),), (("apk", "del"), ("apk", "cache")), ("/var/cache/apk", "/etc/apk/cache")),
-    Manager("yum", (("yum", "makecache"), ("yum", "check-update")), (("yum", "install"), ("yum", "groupinstall")), (("yum", "clean"),), ("/var/cache/yum",)),
-    Manager("dnf", (("dnf", "makecache"), ("dnf", "check-update")), (("dnf", "install"), ("dnf", "groupinstall")), (("dnf", "clean"),), ("/var/cache/dnf",)),
-    Manager("microdnf", (), (("microdnf", "install"),), (("microdnf", "clean"),), ("/var/cache/yum", "/var/cache/dnf")),
-    Manager("zypper", (("zypper", "refresh"), ("zypper", "ref")), (("zypper", "install"), ("zypper", "in")), (("zypper", "clean"), ("zypper", "cc")), ("/var/cache/zypp",)),
-    Manager("pip", (), (("pip", "install"),), (("pip", "cache"),), ("/root/.cache/pip", "/root/.cache")),
-    Manager("npm", (), (("npm", "ci"), ("npm", "install"), ("npm", "i")), (("npm", "cache"),), ("/root/.npm", "/usr/local/share/.cache")),
-)
-
-_APT_NEEDS_LISTS = frozenset({"install", "upgrade", "dist-upgrade", "full-upgrade", "source", "build-dep", "download", "reinstall"})
-_APT_PROGRAMS = frozenset({"apt-get", "apt", "aptitude", "apt-cache"})
 #: Operators that may not stand at the top level of a RUN joined after another with &&.
 _UNSAFE_LATER = frozenset({";", "||", "\n", "&"})
-
-
-def _is(command: shell.SimpleCommand, shapes: tuple[tuple[str, str], ...]) -> bool:
-    program, positional = positionals(command)
-    return any(program == p and (not w or (positional[:1] == (w,))) for p, w in shapes)
-
-
-def _is_cleanup(command: shell.SimpleCommand, manager: Manager) -> bool:
-    if _is(command, manager.cleanup):
-        return True
-    program, _ = normalize(command)
-    if program == "rm":
-        targets = [a for a in command.args if not a.startswith("-")]
-        return bool(targets) and any(t.startswith(manager.paths) for t in targets)
-    return False
+#: Managers whose cleanup is a command appended after the install.
+_COMMAND_CLEANUP = tuple(m for m in MANAGERS if m.cleanup_command)
+_APT, _APK, _PIP = BY_NAME["apt"], BY_NAME["apk"], BY_NAME["pip"]
 
 
 @dataclass
 class _Run:
-    """One RUN with what this pass needs to know about it."""
+    """One RUN with what this pass needs to know about it (computed once per tree)."""
 
     instruction: Instruction
     command: Command
+    step: Step | None
     script: shell.Script | None
-    #: Why it cannot take part in a merge ("" when it can).
+    #: Why it cannot take part in a merge or get a cleanup ("" when it can).
     blocker: str
     flags: tuple[str, ...]
-
-    @property
-    def top(self) -> list[shell.SimpleCommand]:
-        return self.script.top_level if self.script else []
+    #: The invocations of its top-level commands (or of its exec form), in order.
+    top: list[Invocation] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)
 
     def role(self, manager: Manager) -> str:
         """This RUN's part in a transaction of ``manager``: "install" (it installs), "update"
         (it updates the index, installs nothing), "cleanup" (it only cleans up), or ""."""
-        commands = self.top
-        if not commands:
-            return ""
-        if any(_is(c, manager.install) for c in commands):
-            return "install"
-        if any(_is(c, manager.update) for c in commands):
-            return "update"
-        if all(_is_cleanup(c, manager) for c in commands):
-            return "cleanup"
+        return self.roles.get(manager.name, "")
+
+
+def _role(invocations: list[Invocation], manager: Manager) -> str:
+    if not invocations:
         return ""
+    subs = [commands.subcommand(i, manager) for i in invocations]
+    if any(s in manager.install for s in subs if s is not None):
+        return "install"
+    if any(s in manager.update for s in subs if s is not None):
+        return "update"
+    if all(_is_cleanup(i, manager) for i in invocations):
+        return "cleanup"
+    return ""
+
+
+def _is_cleanup(invocation: Invocation, manager: Manager) -> bool:
+    sub = commands.subcommand(invocation, manager)
+    if sub is not None:
+        return sub in manager.cleanup
+    return invocation.program == "rm" and any(_under(t, manager.cache_paths) for t in _targets(invocation))
+
+
+def _targets(invocation: Invocation) -> list[str]:
+    return [a for a in invocation.args if not a.startswith("-")]
+
+
+def _under(path: str, roots: tuple[str, ...]) -> bool:
+    """Whether ``path`` (``/var/lib/apt/lists/*``) is one of ``roots`` or inside one."""
+    path = path.rstrip("*").rstrip("/") or "/"
+    return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
 
 
 def _describe_run(run: _Run) -> str:
-    if not run.top:
-        return "RUN"
-    return " ".join(w.text for w in run.top[0].words[:3])
+    if run.script is not None and run.script.top_level:
+        return " ".join(w.text for w in run.script.top_level[0].words[:3])
+    return run.top[0].display if run.top else "RUN"
 
 
 def _analyze(instruction: Instruction, command: Command, model: Model) -> _Run:
-    """The RUN's script (for its role, even where it cannot be joined) and what blocks it."""
+    """The RUN's invocations (for its role, even where it cannot be joined) and what blocks it."""
     flags = tuple(p.text for p in command.flags)
+    step = model.step(instruction)
+    invocations = step.invocations if step is not None else []
+    top = [i for i in invocations if i.command is None or i.command.depth == 0]
+    script = step.script if step is not None else None
+
+    def made(blocker: str) -> _Run:
+        run_ = _Run(instruction, command, step, script, blocker, flags, top)
+        run_.roles = {m.name: _role(top, m) for m in MANAGERS}
+        return run_
+
     if command.form == "exec":
-        words = values(command, instruction.escape)
-        script = shell.parse(" ".join(shlex_quote(w) for w in words))
-        return _Run(instruction, command, script, "it is in the exec form", flags)
+        return made("it is in the exec form")
     if command.form != "shell" or not command.args:
-        return _Run(instruction, command, None, "it has no command", flags)
-    script = shell.parse(command.args[0].text)
+        return made("it has no command")
     if instruction.heredocs:
-        bodies = shell.parse("\n".join(h.body for h in instruction.heredocs))
-        return _Run(instruction, command, bodies, "it has a heredoc", flags)
+        return made("it has a heredoc")
     if not model.posix_shell(instruction):
-        return _Run(instruction, command, script, "its shell is not a POSIX shell (SHELL, or the backtick escape of Windows images)", flags)
+        return made("its shell is not a POSIX shell (SHELL, or the backtick escape of Windows images)")
+    assert script is not None
     if script.unknown:
-        return _Run(instruction, command, script, f"its shell text has {script.unknown}", flags)
+        return made(f"its shell text has {script.unknown}")
     if script.heredocs:
-        return _Run(instruction, command, script, "its shell text has a heredoc", flags)
+        return made("its shell text has a heredoc")
     if script.comments:
-        return _Run(instruction, command, script, "its shell text has a comment, which would swallow what follows", flags)
+        return made("its shell text has a comment, which would swallow what follows")
     if script.backgrounds:
-        return _Run(instruction, command, script, "it runs something in the background (&)", flags)
-    if script.operators and script.operators[-1][1] + len(script.operators[-1][0]) >= len(command.args[0].text.rstrip()):
-        return _Run(instruction, command, script, "it ends with an operator", flags)
-    return _Run(instruction, command, script, "", flags)
+        return made("it runs something in the background (&)")
+    return made("")
+
+
+def _ends_with(run_: _Run) -> str:
+    """The operator the RUN's shell text ends with ("" when none)."""
+    script = run_.script
+    if script is None or not script.operators:
+        return ""
+    op, at = script.operators[-1]
+    text = run_.command.args[0].text.rstrip()
+    return op if at + len(op) >= len(text) else ""
 
 
 def run(tree: Dockerfile, context: Context) -> Outcome:
-    model = Model(tree)
-    outcome = _merge(tree, model)
+    model = Model.of(tree)
+    runs: dict[int, _Run] = {}
+    for instruction in tree.instructions:
+        command = instruction.command
+        if command is not None and command.name == "run" and model.stage_of(instruction) is not None:
+            runs[id(instruction)] = _analyze(instruction, command, model)
+    outcome = _merge(tree, model, runs)
     if outcome.tree is not tree:
         return outcome
-    cleanup = _cleanup(tree, model)
+    cleanup = _cleanup(tree, model, runs)
     cleanup.notes[:0] = outcome.notes
     return cleanup
 
@@ -174,7 +176,7 @@ def run(tree: Dockerfile, context: Context) -> Outcome:
 # --- joining ---------------------------------------------------------------------------------------
 
 
-def _merge(tree: Dockerfile, model: Model) -> Outcome:
+def _merge(tree: Dockerfile, model: Model, runs: dict[int, _Run]) -> Outcome:
     style = style_of(tree)
     notes: list[Note] = []
     groups: list[list[_Run]] = []
@@ -182,9 +184,8 @@ def _merge(tree: Dockerfile, model: Model) -> Outcome:
         current: list[_Run] = []
         between: list[Instruction] = []
         for instruction in stage.body:
-            command = instruction.command
-            if command is not None and command.name == "run":
-                run_ = _analyze(instruction, command, model)
+            run_ = runs.get(id(instruction))
+            if run_ is not None:
                 if between and current:
                     _note_separated(current[-1], run_, between, notes)
                 if between:
@@ -206,17 +207,17 @@ def _merge(tree: Dockerfile, model: Model) -> Outcome:
 
     replaced: dict[int, Instruction | None] = {}
     proposals: list[Proposal] = []
-    for runs, manager in merges:
-        merged = _join(runs, style)
-        replaced[id(runs[0].instruction)] = merged
-        for other in runs[1:]:
+    for members, manager in merges:
+        merged = _join(members, style)
+        replaced[id(members[0].instruction)] = merged
+        for other in members[1:]:
             replaced[id(other.instruction)] = None
-        roles = ", ".join(dict.fromkeys(r.role(manager) for r in runs))
+        roles = ", ".join(dict.fromkeys(r.role(manager) for r in members))
         proposals.append(Proposal(
-            f"joined {len(runs)} RUNs of one {manager.name} transaction ({roles}) into one layer: "
-            + "; ".join(_describe_run(r) for r in runs),
+            f"joined {len(members)} RUNs of one {manager.name} transaction ({roles}) into one layer: "
+            + "; ".join(_describe_run(r) for r in members),
             SAFE,
-            tuple(r.instruction for r in runs),
+            tuple(r.instruction for r in members),
             (merged,),
         ))
     instructions = []
@@ -245,50 +246,52 @@ def _note_separated(before: _Run, after: _Run, between: list[Instruction], notes
 
 def _transactions(group: list[_Run], notes: list[Note]) -> list[tuple[list[_Run], Manager]]:
     """The runs of consecutive RUNs that make one transaction: [update] install [cleanup], or
-    update+install then cleanup."""
+    update+install then cleanup. Each RUN's roles are known already: one look per RUN."""
     found: list[tuple[list[_Run], Manager]] = []
     i = 0
     while i < len(group) - 1:
         best: tuple[list[_Run], Manager] | None = None
         for manager in MANAGERS:
-            roles = [r.role(manager) for r in group[i:]]
-            span = 0
-            if roles[:2] == ["update", "install"]:
+            pair = (group[i].role(manager), group[i + 1].role(manager))
+            if pair == ("update", "install"):
                 span = 2
-            elif roles[:2] == ["install", "cleanup"]:
+            elif pair == ("install", "cleanup"):
                 span = 1
-            if span:
-                while span < len(roles) and roles[span] == "cleanup":
-                    span += 1
-                best = (group[i:i + span], manager)
-                break
+            else:
+                continue
+            while i + span < len(group) and group[i + span].role(manager) == "cleanup":
+                span += 1
+            best = (group[i:i + span], manager)
+            break
         if best is None:
             i += 1
             continue
-        runs, manager = best
-        reason = _why_not(runs)
+        members, manager = best
+        reason = _why_not(members)
         if reason:
-            notes.append(Note(f"RUNs of one {manager.name} transaction left apart: {reason}", tuple(r.instruction for r in runs)))
+            notes.append(Note(f"RUNs of one {manager.name} transaction left apart: {reason}", tuple(r.instruction for r in members)))
             i += 1
             continue
         found.append(best)
-        i += len(runs)
+        i += len(members)
     return found
 
 
-def _why_not(runs: list[_Run]) -> str:
-    for r in runs:
+def _why_not(members: list[_Run]) -> str:
+    for r in members:
         if r.blocker:
             return f"the RUN {_describe_run(r)!r}: {r.blocker}"
-    if len({r.flags for r in runs}) > 1:
+    if len({r.flags for r in members}) > 1:
         return "their flags (--mount, --network, --security) differ"
-    for r in runs[:-1]:
+    for r in members[:-1]:
         assert r.script is not None
         changes = r.script.state_changes()
         if changes:
             name = changes[0].name or changes[0].assignments[0].text
             return f"{_describe_run(r)!r} changes shell state ({name}) that the next RUN would inherit"
-    for r in runs[1:]:
+        if _ends_with(r):
+            return f"{_describe_run(r)!r} ends with {_ends_with(r)!r}"
+    for r in members[1:]:
         assert r.script is not None
         ops = {op for op, _ in r.script.operators}
         if ops & _UNSAFE_LATER:
@@ -297,14 +300,14 @@ def _why_not(runs: list[_Run]) -> str:
     return ""
 
 
-def _join(runs: list[_Run], style: Style) -> Instruction:
+def _join(members: list[_Run], style: Style) -> Instruction:
     """The first RUN, then each later RUN's command text on continuation lines."""
-    first = runs[0].instruction
+    first = members[0].instruction
     text = first.text
     body = text.rstrip("\r\n")
-    newline = runs[-1].instruction.text[len(runs[-1].instruction.text.rstrip("\r\n")):]
+    newline = members[-1].instruction.text[len(members[-1].instruction.text.rstrip("\r\n")):]
     escape = style.escape
-    for later in runs[1:]:
+    for later in members[1:]:
         instruction = later.instruction
         own = instruction.text.rstrip("\r\n")
         start = later.command.args[0].start
@@ -323,153 +326,367 @@ def _join(runs: list[_Run], style: Style) -> Instruction:
 
 # --- cleanup ---------------------------------------------------------------------------------------
 
+Edit = tuple[int, int, str]
 
-def _cleanup(tree: Dockerfile, model: Model) -> Outcome:
+
+@dataclass
+class _Found:
+    edits: list[Edit] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+
+    def add(self, edit: Edit, why: str) -> None:
+        self.edits.append(edit)
+        self.why.append(why)
+
+
+@dataclass
+class _StageFacts:
+    """What earlier steps of a stage's chain left behind, as the sweep reaches each RUN."""
+
+    #: The RUN whose layer keeps apk's index (None: no layer does).
+    apk_index: Instruction | None = None
+    #: An instruction that writes pip's configuration.
+    pip_config: str = ""
+    #: An instruction that keeps apt's downloaded packages (docker-clean turned off).
+    docker_clean_off: str = ""
+
+
+def _cleanup(tree: Dockerfile, model: Model, runs: dict[int, _Run]) -> Outcome:
     style = style_of(tree)
     notes: list[Note] = []
-    edits: dict[int, list[tuple[int, int, str]]] = {}
-    explained: dict[int, list[str]] = {}
+    found: dict[int, _Found] = {}
     for stage in model.stages:
         if not model.in_final_image(stage):
             continue
-        body = list(stage.body)
-        for position, instruction in enumerate(body):
-            command = instruction.command
-            if command is None or command.name != "run":
-                continue
-            analyzed = _analyze(instruction, command, model)
-            if analyzed.script is None or analyzed.blocker:
-                continue
-            for edit, why in _cleanups(analyzed, stage, body[position + 1:], model, style, notes):
-                edits.setdefault(id(instruction), []).append(edit)
-                explained.setdefault(id(instruction), []).append(why)
-    if not edits:
+        facts = _StageFacts()
+        for node in model.chain(stage):
+            for instruction in node.body:
+                run_ = runs.get(id(instruction))
+                if node is stage and run_ is not None:
+                    result = _Found()
+                    _cleanups(run_, stage, model, style, facts, result, notes)
+                    if result.edits:
+                        found[id(instruction)] = result
+                _learn(instruction, model, facts)
+    if not found:
         return Outcome(tree, notes=notes)
     replaced = {}
     proposals = []
     for instruction in tree.instructions:
-        if id(instruction) in edits:
-            new = splice(instruction, edits[id(instruction)])
+        result = found.get(id(instruction))
+        if result is not None:
+            new = splice(instruction, result.edits)
             replaced[id(instruction)] = new
-            for why in explained[id(instruction)]:
+            for why in result.why:
                 proposals.append(Proposal(why, REVIEW, (instruction,), (new,)))
     new_tree = tree.with_changes(instructions=tuple(replaced.get(id(i), i) for i in tree.instructions))
     return Outcome(new_tree, proposals, notes)
 
 
-def _cleanups(run_: _Run, stage: Stage, later: list[Instruction], model: Model, style: Style, notes: list[Note]) -> list[tuple[tuple[int, int, str], str]]:
-    script = run_.script
-    assert script is not None
-    instruction, command = run_.instruction, run_.command
-    part = command.args[0]
-    top = script.top_level
-    targets = [m.target for m in mounts(command) if m.type in ("cache", "tmpfs")]
-    lists_mounted = any(t.startswith("/var/lib/apt/lists") for t in targets) or (
-        any(t.startswith("/var/lib/apt") for t in targets) and any(t.startswith("/var/cache/apt") for t in targets)
-    )
-    found: list[tuple[tuple[int, int, str], str]] = []
-    stops = any(c.name in ("exit", "exec") for c in script.commands)
-
-    # apt: the lists after update + install.
-    apt = MANAGERS[0]
-    update = next((c for c in top if _is(c, apt.update)), None)
-    install = next((c for c in top if _is(c, apt.install) and update is not None and c.start > update.start), None)
-    removes_lists = any(normalize(c)[0] == "rm" and any(a.startswith("/var/lib/apt/lists") for a in c.args) for c in script.commands)
-    if install is not None and not removes_lists:
-        reason = ""
-        if lists_mounted:
-            reason = "the RUN mounts a cache or tmpfs on the package lists"
-        elif _docker_clean_disabled(stage, instruction):
-            reason = "the stage turned off docker-clean to keep apt's caches"
-        elif stops:
-            reason = "the RUN may stop early (exit/exec)"
-        elif (user := _apt_later(later, model, stage)) is not None:
-            reason = f"a later RUN needs the lists ({user})"
-        elif instruction.lines[-1].kind not in (INSTRUCTION_LINE, LAST_LINE):
-            reason = "the RUN ends in a line continuation with nothing after it"
-        if reason:
-            notes.append(Note(f"apt lists not removed after {_describe_run(run_)!r}: {reason}", (instruction,)))
-        else:
-            end = instruction.text.rstrip("\r\n")
-            at = len(end)
-            if style.leading_operators:
-                addition = f" {style.escape}{style.newline}{style.indent}&& rm -rf /var/lib/apt/lists/*"
-            else:
-                addition = f" && {style.escape}{style.newline}{style.indent}rm -rf /var/lib/apt/lists/*"
-            found.append(((at, at, addition), "removed apt's package lists in the same layer as the install (rm -rf /var/lib/apt/lists/*): they are never used at run time"))
-
-    # apk add --no-cache.
-    for c in top:
-        program, positional = positionals(c)
-        if program == "apk" and positional[:1] == ("add",) and "--no-cache" not in c.args:
-            if any(_is(o, MANAGERS[1].update) for o in top):
-                notes.append(Note("apk add without --no-cache left as it is: the RUN runs apk update, whose index stays either way", (instruction,)))
-                continue
-            if any(t.startswith(("/var/cache/apk", "/etc/apk/cache")) for t in targets):
-                continue
-            word = next(w for w in c.words if w.value == "add")
-            at = source_end(instruction, part, word.end)
-            found.append(((at, at, " --no-cache"), "apk add --no-cache: the package index is not kept in the image"))
-
-    # pip install --no-cache-dir.
-    env = model.env(instruction)
-    if "PIP_NO_CACHE_DIR" not in env:
-        for c in top:
-            program, positional = positionals(c)
-            if program == "pip" and positional[:1] == ("install",) and not any(a.startswith("--no-cache-dir") for a in c.args):
-                if any(t.startswith("/root/.cache") or "pip" in t for t in targets):
+def _learn(instruction: Instruction, model: Model, facts: _StageFacts) -> None:
+    """Update what the chain has left behind after ``instruction``."""
+    command = instruction.command
+    if command is None:
+        return
+    if command.name in ("copy", "add"):
+        words = [p.text for p in command.args] if command.form == "words" else []
+        if any(w.rstrip("/").rsplit("/", 1)[-1] == "pip.conf" for w in words):
+            facts.pip_config = describe(instruction)
+        return
+    if command.name == "env" and any(key == "PIP_CONFIG_FILE" for key in model.env_keys(instruction)):
+        facts.pip_config = describe(instruction)
+        return
+    step = model.step(instruction)
+    if step is None or step.kind != "build":
+        return
+    keeps_apk = False
+    for invocation in step.invocations:
+        sub = commands.subcommand(invocation, _APK)
+        if sub is not None and (sub in _APK.update or (sub in _APK.index_users and not commands.has_option(invocation, _APK.no_cache_spellings))):
+            keeps_apk = True
+        if invocation.program == "pip" and commands.positionals(invocation, _PIP)[:2] == ("config", "set"):
+            facts.pip_config = describe(instruction)
+        if invocation.program == "rm" and any(t.rstrip("/") == "/etc/apt/apt.conf.d/docker-clean" for t in _targets(invocation)):
+            facts.docker_clean_off = describe(instruction)
+    if keeps_apk:
+        facts.apk_index = instruction
+    script = step.script
+    if script is not None:
+        for simple in script.commands:
+            for op, target in simple.redirects:
+                if op not in (">", ">>", ">|", "&>"):
                     continue
-                word = next(w for w in c.words if w.value == "install")
-                at = source_end(instruction, part, word.end)
-                found.append(((at, at, " --no-cache-dir"), "pip install --no-cache-dir: pip's download cache is not kept in the image"))
-    return found
+                if target.value.rsplit("/", 1)[-1] == "pip.conf":
+                    facts.pip_config = describe(instruction)
+                if target.value.startswith("/etc/apt/apt.conf.d/") and any(
+                    "Keep-Downloaded-Packages" in arg or "docker-clean" in arg for arg in (w.value for w in simple.words[1:])
+                ):
+                    facts.docker_clean_off = describe(instruction)
 
 
-def _docker_clean_disabled(stage: Stage, before: Instruction) -> bool:
-    for instruction in stage.body:
-        if instruction is before:
-            return False
-        text = instruction.logical.text
-        if "docker-clean" in text or "Keep-Downloaded-Packages" in text:
-            return True
-    return False
+def _cleanups(run_: _Run, stage: Stage, model: Model, style: Style, facts: _StageFacts, found: _Found, notes: list[Note]) -> None:
+    for manager in _COMMAND_CLEANUP:
+        _command_cleanup(run_, manager, model, style, facts, found, notes)
+    _apk_no_cache(run_, stage, model, facts, found, notes)
+    _pip_no_cache(run_, model, facts, found, notes)
 
 
-def _apt_later(later: list[Instruction], model: Model, stage: Stage) -> str | None:
-    """A later apt command that relies on the lists (without its own update), in this stage
-    or in a stage built FROM it."""
-    instructions = list(later)
-    for child in model.children(stage):
-        instructions.extend(child.body)
-    for instruction in instructions:
-        command = instruction.command
-        if command is None:
+def _mounted(run_: _Run, paths: tuple[str, ...]) -> str:
+    """A cache or tmpfs mount of the RUN on one of ``paths`` or a folder holding one."""
+    for mount in mounts(run_.command):
+        if mount.type not in ("cache", "tmpfs") or not mount.target:
             continue
-        if command.name == "onbuild":
-            if "apt" in command.args_text:
-                return "an ONBUILD trigger uses apt"
-            continue
-        if command.name != "run":
-            continue
-        if command.form != "shell":
-            if any(word in command.args_text for word in _APT_PROGRAMS):
-                return f"line text {command.args_text[:40]!r}"
-            continue
-        script = shell.parse(command.args[0].text)
-        updated = False
-        for c in script.commands:
-            program, positional = positionals(c)
-            if program in _APT_PROGRAMS:
-                if positional[:1] == ("update",):
-                    updated = True
-                elif positional[:1] and positional[0] in _APT_NEEDS_LISTS and not updated:
-                    return " ".join(w.text for w in c.words[:3])
+        target = mount.target.rstrip("/") or "/"
+        for path in paths:
+            if path == target or path.startswith(target + "/") or target.startswith(path + "/"):
+                return mount.target
+    return ""
+
+
+def _note(notes: list[Note], run_: _Run, message: str) -> None:
+    notes.append(Note(message, (run_.instruction,)))
+
+
+def _command_cleanup(run_: _Run, manager: Manager, model: Model, style: Style, facts: _StageFacts, found: _Found, notes: list[Note]) -> None:
+    """``rm -rf /var/lib/apt/lists/*`` (apt), ``yum clean all`` ... after the install."""
+    installs = [n for n, i in enumerate(run_.top) if commands.subcommand(i, manager) in manager.install]
+    if not installs:
+        return
+    if manager is _APT:
+        updates = [n for n, i in enumerate(run_.top) if commands.subcommand(i, manager) in manager.update]
+        if not updates or updates[0] > installs[-1]:
+            return  # the lists come from an earlier layer: removing them here frees nothing
+    invocations = run_.step.invocations if run_.step is not None else []
+    paths = manager.index_paths if manager is _APT else manager.cache_paths
+    if any(i.program == "rm" and any(_under(t, paths) for t in _targets(i)) for i in invocations):
+        return
+    if manager is not _APT and any(commands.subcommand(i, manager) in manager.cleanup for i in invocations):
+        return
+    what = "apt's package lists" if manager is _APT else f"{manager.name}'s cache"
+    subject = f"{what} not removed after {_describe_run(run_)!r}"
+    if run_.blocker:
+        _note(notes, run_, f"{subject}: {run_.blocker}")
+        return
+    mounted = _mounted(run_, manager.cache_paths)
+    if mounted:
+        _note(notes, run_, f"{subject}: the RUN mounts a cache or tmpfs on {mounted}")
+        return
+    if manager is _APT and facts.docker_clean_off:
+        _note(notes, run_, f"{subject}: {facts.docker_clean_off!r} keeps apt's caches on purpose")
+        return
+    if run_.script is not None and any(c.name in ("exit", "exec") for c in run_.script.commands):
+        _note(notes, run_, f"{subject}: the RUN may stop early (exit/exec)")
+        return
+    user = model.user_at(run_.instruction)
+    sudo = False
+    if user is None:
+        _note(notes, run_, f"{subject}: the RUN's user comes from a variable; it may not be allowed to remove them")
+        return
+    if not is_root(user):
+        if all(run_.top[n].sudo for n in installs):
+            sudo = True
+        else:
+            _note(notes, run_, f"{subject}: the RUN runs as user {user!r}, who may not remove them (and it does not use sudo)")
+            return
+    need = model.later_need(run_.instruction, manager)
+    if need is not None and not manager.fetches_missing_index:
+        notes.append(Note(f"{subject}: {need.describe()}", (run_.instruction,)))
+        return
+    if need is not None:
+        notes.append(Note(f"{subject}: {need.describe()}", (run_.instruction,)))
+        return
+    if run_.instruction.lines[-1].kind not in (INSTRUCTION_LINE, LAST_LINE):
+        _note(notes, run_, f"{subject}: the RUN ends in a line continuation with nothing after it")
+        return
+    ending = _ends_with(run_)
+    if ending and ending != ";":
+        _note(notes, run_, f"{subject}: the RUN ends with {ending!r}")
+        return
+    assert manager.cleanup_command is not None
+    cleanup = manager.cleanup_command
+    if sudo:
+        cleanup = " && ".join(f"sudo {part}" for part in cleanup.split(" && "))
+    edit = _append(run_, style, cleanup, ending == ";")
+    if manager is _APT:
+        why = f"removed apt's package lists in the same layer as the install ({cleanup}): no later step reads them"
+    else:
+        why = f"cleaned {manager.name}'s cache in the same layer as the install ({cleanup}): no later step reads it"
+    if sudo:
+        why += f" (with sudo: the RUN runs as {user!r})"
+    found.add(edit, why)
+
+
+def _append(run_: _Run, style: Style, cleanup: str, replace_semicolon: bool) -> Edit:
+    instruction = run_.instruction
+    end = len(instruction.text.rstrip("\r\n"))
+    start = end
+    if replace_semicolon:
+        assert run_.script is not None
+        _, at = run_.script.operators[-1]
+        start = source_offset(instruction, run_.command.args[0], at)
+    if style.leading_operators:
+        addition = f" {style.escape}{style.newline}{style.indent}&& {cleanup}"
+    else:
+        addition = f" && {style.escape}{style.newline}{style.indent}{cleanup}"
+    if replace_semicolon:
+        text = instruction.text[:start].rstrip(" \t")
+        start = len(text)
+    return (start, end, addition)
+
+
+def _word_after(invocation: Invocation, value: str) -> shell.Word | None:
+    """The word of ``invocation``'s own command that is its subcommand ``value``."""
+    command = invocation.command
+    if command is None or invocation.nested:
+        return None
+    for word in command.words[invocation.first_word + 1:]:
+        if word.value == value:
+            return word
     return None
+
+
+def _apk_no_cache(run_: _Run, stage: Stage, model: Model, facts: _StageFacts, found: _Found, notes: list[Note]) -> None:
+    adds = [i for i in run_.top if commands.subcommand(i, _APK) == "add" and not commands.has_option(i, _APK.no_cache_spellings)]
+    if not adds:
+        return
+    subject = f"apk add without --no-cache left as it is in {_describe_run(run_)!r}"
+    if run_.blocker:
+        _note(notes, run_, f"{subject}: {run_.blocker}")
+        return
+    image = model.image(stage) or "the base image"
+    release = model.release(stage)
+    has_flag = images.apk_has_no_cache(release) if isinstance(release, images.Release) else None
+    since = ".".join(map(str, APK_NO_CACHE_SINCE))
+    if has_flag is False:
+        _note(notes, run_, f"{subject}: {image} is Alpine {'.'.join(map(str, release.version or ()))}, whose apk has no --no-cache (it came with Alpine {since})")  # type: ignore[union-attr]
+        return
+    if has_flag is None:
+        _note(notes, run_, f"{subject}: which Alpine release {image} is built on is not known (apk has --no-cache from Alpine {since} on)")
+        return
+    invocations = run_.step.invocations if run_.step is not None else []
+    if any(i.program == "rm" and any(_under(t, _APK.cache_paths) for t in _targets(i)) for i in invocations):
+        _note(notes, run_, f"{subject}: the RUN removes apk's cache itself")
+        return
+    mounted = _mounted(run_, _APK.cache_paths)
+    if mounted:
+        _note(notes, run_, f"{subject}: the RUN mounts a cache on {mounted}")
+        return
+    if facts.apk_index is not None:
+        _note(notes, run_, f"{subject}: {describe(facts.apk_index)!r} keeps apk's index in an earlier layer, so --no-cache here would not make the image smaller")
+        return
+    need = model.later_need(run_.instruction, _APK)
+    if need is not None:
+        _note(notes, run_, f"{subject}: {need.describe()}")
+        return
+    apk_calls = [i for i in run_.top if commands.subcommand(i, _APK) is not None]
+    updates = [i for i in apk_calls if commands.subcommand(i, _APK) in _APK.update]
+    if updates:
+        edit = _drop_update(run_, updates, apk_calls)
+        if edit is None:
+            _note(notes, run_, f"{subject}: the RUN runs apk update, whose index stays either way")
+            return
+        for add in adds:
+            word = _word_after(add, "add")
+            if word is None:
+                _note(notes, run_, f"{subject}: an apk add is nested in another command")
+                return
+        found.add(edit, "apk update && apk add became apk add --no-cache: the index is fetched for the install and not kept in the image")
+        for add in adds:
+            word = _word_after(add, "add")
+            assert word is not None
+            at = source_end(run_.instruction, run_.command.args[0], word.end)
+            found.edits.append((at, at, " --no-cache"))
+        return
+    for add in adds:
+        word = _word_after(add, "add")
+        if word is None:
+            continue
+        at = source_end(run_.instruction, run_.command.args[0], word.end)
+        found.add((at, at, " --no-cache"), "apk add --no-cache: the index is fetched for the install and not kept in the image")
+
+
+def _drop_update(run_: _Run, updates: list[Invocation], apk_calls: list[Invocation]) -> Edit | None:
+    """The edit that removes ``apk update &&`` when the RUN is ``[...&&] apk update && apk add ...``
+    with no other apk command reading the index."""
+    if len(updates) != 1 or apk_calls[0] is not updates[0]:
+        return None
+    if any(commands.subcommand(i, _APK) not in ("add", "update", "del") for i in apk_calls):
+        return None
+    update = updates[0].command
+    script = run_.script
+    if update is None or updates[0].nested or script is None or update.operator != "&&":
+        return None
+    top = script.top_level
+    position = top.index(update) if update in top else -1
+    if position < 0 or position + 1 >= len(top):
+        return None
+    if position > 0 and top[position - 1].operator != "&&":
+        return None
+    following = top[position + 1]
+    if commands.subcommand(next((i for i in run_.top if i.command is following), updates[0]), _APK) != "add":
+        return None
+    part = run_.command.args[0]
+    start = source_offset(run_.instruction, part, update.start)
+    end = source_offset(run_.instruction, part, following.start)
+    return (start, end, "")
+
+
+def _pip_no_cache(run_: _Run, model: Model, facts: _StageFacts, found: _Found, notes: list[Note]) -> None:
+    installs = [
+        i for i in run_.top
+        if i.program == "pip" and commands.subcommand(i, _PIP) == "install"
+        and not any(a.startswith(_PIP.no_cache_spellings) for a in i.args)
+    ]
+    if not installs:
+        return
+    subject = f"pip install without --no-cache-dir left as it is in {_describe_run(run_)!r}"
+    if run_.blocker:
+        _note(notes, run_, f"{subject}: {run_.blocker}")
+        return
+    env = model.env(run_.instruction)
+    if any(key in env for key in _PIP.no_cache_env):
+        _note(notes, run_, f"{subject}: PIP_NO_CACHE_DIR is set (ENV or ARG), which already decides pip's cache")
+        return
+    if facts.pip_config:
+        _note(notes, run_, f"{subject}: {facts.pip_config!r} writes pip's configuration, which may decide pip's cache already")
+        return
+    invocations = run_.step.invocations if run_.step is not None else []
+    if any(i.program == "rm" and any(_under(t, _PIP.cache_paths) for t in _targets(i)) for i in invocations):
+        _note(notes, run_, f"{subject}: the RUN removes pip's cache itself")
+        return
+    mounted = _mounted(run_, _PIP.cache_paths)
+    if mounted:
+        _note(notes, run_, f"{subject}: the RUN mounts a cache on {mounted}")
+        return
+    since = ".".join(map(str, PIP_NO_CACHE_DIR_SINCE))
+    for install in installs:
+        command = install.command
+        assigned = [w.value.split("=", 1)[0] for w in (command.assignments if command else ())]
+        before = [w.value.split("=", 1)[0] for w in (command.words[:install.first_word] if command else ())]
+        if any(key in _PIP.no_cache_env for key in (*assigned, *before)):
+            _note(notes, run_, f"{subject}: {install.display!r} is run with PIP_NO_CACHE_DIR set")
+            continue
+        if commands.has_option(install, ("--cache-dir",)):
+            _note(notes, run_, f"{subject}: {install.display!r} chooses its cache directory (--cache-dir)")
+            continue
+        pip = model.pip_before(install)
+        if pip.version is None:
+            _note(notes, run_, f"{subject}: which pip {install.display!r} runs is not known ({pip.source}); pip before {since} has no --no-cache-dir (nor a cache)")
+            continue
+        if older(pip.version, PIP_NO_CACHE_DIR_SINCE):
+            _note(notes, run_, f"{subject}: {install.display!r} runs pip {pip.show()} ({pip.source}), which has no --no-cache-dir (it came with pip {since}) and keeps no cache")
+            continue
+        word = _word_after(install, "install")
+        if word is None:
+            _note(notes, run_, f"{subject}: {install.display!r} is nested in another command")
+            continue
+        at = source_end(run_.instruction, run_.command.args[0], word.end)
+        found.add((at, at, " --no-cache-dir"), f"pip install --no-cache-dir: pip's download cache is not kept in the image ({pip.source})")
 
 
 PASS = Pass(
     name="merge-runs",
     summary="Install and clean up in one RUN layer: join one package-manager transaction; add the cleanup it lacks.",
-    safety=SAFE,
+    safety=REVIEW,
     run=run,
 )

@@ -1,11 +1,17 @@
-"""name-stages: every stage gets a meaningful lower-case name; numbers become names.
+"""name-stages: the stages of a multi-stage file get meaningful lower-case names; numbers become
+names.
 
 ## What it does
-Adds ``AS <name>`` to every FROM: the final stage is ``runtime``; earlier ones are named for
-what they do (``builder`` compiles, ``test`` runs tests, ``deps`` installs dependencies,
-``base`` is what later stages start FROM). ``COPY --from=0`` becomes ``COPY --from=builder``.
-Names BuildKit's checks flag are fixed everywhere they are used: upper case (StageNameCasing),
-a name given twice (DuplicateStageName), ``scratch`` or ``context`` (ReservedStageName).
+In a file with two or more FROM lines, adds ``AS <name>`` to every FROM that has none: the final
+stage is ``runtime``; earlier ones are named for what they do (``builder`` compiles, ``test``
+runs tests, ``deps`` installs dependencies, ``base`` is what later stages start FROM), else
+after their image. ``COPY --from=0`` becomes ``COPY --from=builder``. Names BuildKit's checks
+flag are fixed everywhere they are used: upper case (StageNameCasing), a name given twice
+(DuplicateStageName: the first stage keeps it), ``scratch`` or ``context`` (ReservedStageName).
+Every other name the file has is kept as it is.
+
+A single-stage file is left alone, silently: it has no stage to tell apart and no reference to
+name, and the pass that splits it into stages names the stages it creates.
 
 ## Why
 ``--from=0`` breaks silently when a stage is added above; names say what a stage is for and
@@ -18,25 +24,42 @@ let ``docker build --target`` pick it.
     COPY --from=0 /app /app           COPY --from=builder /app /app
 
 ## Safety
-Adding names and turning ``COPY --from=<n>`` into the name of stage n is ``safe``: BuildKit
-builds the same image. Renaming a duplicate or reserved name is ``review``: the image is the
-same, but a ``--target`` given from outside may now mean another stage. ``FROM 0`` and
-``--mount=...,from=0`` are ``review``: BuildKit reads a number there as an *image* name
-(stage numbers work only in COPY --from), so pointing them at stage 0 changes the build, to
-what the number most likely meant.
+Adding a name, changing a name's case (BuildKit looks names up in lower case, ``--target`` too)
+and turning ``COPY --from=<n>`` into the name of stage n are ``safe``: BuildKit builds the same
+image. Renaming a name the file already has, for more than its case (a duplicate, a reserved
+name), is ``review``, and so are the references that follow it: the image is the same, but a
+``--target`` given from outside may now mean another stage. So where the repository around
+the Dockerfile builds that stage as a target (compose ``target:``, bake files, Makefiles, CI
+files, scripts: see ``codemod.targets``), the stage keeps its name and the pass says where.
+``FROM 0`` and ``--mount=...,from=0`` are ``review``: BuildKit reads a number there as an
+*image* name (stage numbers work only in COPY --from), so pointing them at stage 0 changes the
+build, to what the number most likely meant.
+
+A new name never changes what another reference means. As in BuildKit, a stage name captures
+``FROM x`` only on FROM lines after that stage, and ``COPY --from=x`` or ``--mount=from=x``
+anywhere; a name is free for a stage unless giving it would turn such an image reference into
+a stage reference, or it is already a stage's name, or it is reserved.
 
 ## Caveats
 - References written with variables (``--from=${STAGE}``) are never touched; a stage they might
-  name keeps its name.
-- A flag written with quotes or continuations inside is left as it is, and then the stage it
-  names is not renamed.
+  name keeps its name, and when one has no known value, every existing name is kept.
+- A flag or name written with quotes or continuations inside is left as it is, and then the
+  stage it names is not renamed.
+- The search for build targets reads text (``--target name``, ``target: name``, ...): a target
+  given through a variable (``--target $(TARGET)``) is not seen, and a ``--target`` of another
+  tool (a compiler's) with the same word keeps a name that could have changed. Without a path
+  (standard input) there is no search. A case change is made even where a target names the
+  stage: BuildKit finds the target in lower case.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass, field
+from typing import Callable
 
-from .. import ecosystems, model as dockermodel
+from .. import ecosystems, model as dockermodel, targets
 from ..cst import Dockerfile, Instruction
 from ..edit import splice
 from ..model import Model, Reference, Stage
@@ -45,85 +68,86 @@ from .base import REVIEW, SAFE, Context, Note, Outcome, Pass, Proposal
 RESERVED = dockermodel.RESERVED_NAMES
 _FIELD_FROM = re.compile(r"(?:(?<=^)|(?<=,))from=([^,\"'\s]*)")
 
+#: What an earlier stage is named for, by the first kind of command it runs (in this order).
+ACTIVITIES: tuple[tuple[str, str, str], ...] = (
+    ("build", "builder", "it builds ({})"),
+    ("test", "test", "it runs tests ({})"),
+    ("install", "deps", "it installs dependencies ({})"),
+)
+#: Why an existing name is changed, by what is wrong with it.
+RENAME_REASONS: dict[str, str] = {
+    "case": "stage names are lower case (StageNameCasing)",
+    "duplicate": "an earlier stage is named {key!r} too (DuplicateStageName)",
+    "reserved": "{key!r} is reserved by BuildKit (ReservedStageName)",
+}
+#: The new name's pattern when an existing name must change.
+RENAME_PATTERNS: dict[str, str] = {"duplicate": "{key}", "reserved": "{key}-stage"}
+#: How many places that build a target a note lists.
+SHOWN_TARGETS = 3
+
+
+@dataclass(frozen=True)
+class Naming:
+    """The name a stage is to have, why, and how safe the change is."""
+
+    name: str
+    reason: str
+    safety: str = SAFE
+
+
+@dataclass(frozen=True)
+class Role:
+    """What an unnamed stage is, by what it does."""
+
+    name: str
+    reason: str
+    #: The ecosystem's label, to tell two stages of one role apart (``go-builder``).
+    label: str = ""
+    #: Named after its base image (nothing it does has a name).
+    from_image: bool = False
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A reference made to say the new name of the stage it means: text[start:end] becomes new."""
+
+    reference: Reference
+    new: str
+    start: int
+    end: int
+    safety: str
+    why: str
+
 
 def run(tree: Dockerfile, context: Context) -> Outcome:
-    model = Model(tree)
-    if not model.stages:
+    model = Model.of(tree)
+    if len(model.stages) < 2:
         return Outcome(tree)
     notes: list[Note] = []
-    names, reasons = _plan_names(model, notes)
+    names = _plan_names(model, functools.cache(lambda: targets.targets_for(context.path)), notes)
+    for index in _blocked(model, names, notes):
+        if model.stages[index].name is not None:
+            names[index] = None
+    rewrites = _rewrites(model, names, notes)
 
     edits: dict[int, list[tuple[int, int, str]]] = {}
     proposals: list[tuple[str, str, Instruction]] = []
-    blocked: set[int] = set()
-
-    # References first: a stage whose references cannot all be rewritten keeps its name.
-    rewrites: list[tuple[Reference, str, int, int, str, str]] = []
-    for reference in model.references:
-        target = reference.target
-        if reference.variable:
-            if target is not None and target.name is not None and names[target.index] not in (None, target.name):
-                blocked.add(target.index)
-                notes.append(Note(f"{_describe(reference)} names stage {target.name!r} through a variable; that stage keeps its name", (reference.instruction,)))
-            continue
-        if reference.kind == "from" and target is None and reference.value.isdigit():
-            index = int(reference.value)
-            if index < reference.stage.index:
-                target = model.stages[index]
-        if reference.kind == "mount" and target is None and reference.value.isdigit():
-            index = int(reference.value)
-            if index < len(model.stages):
-                target = model.stages[index]
-        if target is None:
-            continue
-        new = names[target.index]
-        if new is None:
-            new = target.name.lower() if target.name else None
-        if new is None or reference.value == new:
-            continue
-        span = _value_span(reference)
-        if span is None:
-            blocked.add(target.index)
-            if reference.by_index:
-                consequence = f"it still names stage {target.index} by its number"
-            else:
-                consequence = f"stage {target.index} keeps its name {target.name!r}"
-            notes.append(Note(f"{_describe(reference)} is written with quotes, escapes or a continuation inside, which this pass does not rewrite; {consequence}", (reference.instruction,)))
-            continue
-        if reference.by_index or reference.value.lower() == new or reference.value.lower() == (target.key or ""):
-            safety = SAFE
-            why = f"stage {target.index} is now named {new!r}" if reference.by_index else f"the stage is now named {new!r}"
-        else:
-            safety = REVIEW
-            why = (
-                f"BuildKit reads {reference.value!r} here as an image name (stage numbers work only in "
-                f"COPY --from); pointed at stage {target.index}, {new!r}, which the number stands for"
-            )
-        rewrites.append((reference, new, span[0], span[1], safety, why))
-
     for stage in model.stages:
-        new = names[stage.index]
-        if new is None or stage.index in blocked and stage.name is not None:
+        naming = names[stage.index]
+        if naming is None:
             continue
         instruction = stage.from_instruction
         if stage.name_part is None:
             assert stage.image is not None
-            edits.setdefault(id(instruction), []).append((stage.image.end, stage.image.end, f" {_as(stage)} {new}"))
-            proposals.append((f"named the stage {new!r}: {reasons[stage.index]}", SAFE, instruction))
-        elif stage.name != new:
+            edits.setdefault(id(instruction), []).append((stage.image.end, stage.image.end, f" {_as(stage)} {naming.name}"))
+            proposals.append((f"named the stage {naming.name!r}: {naming.reason}", naming.safety, instruction))
+        else:
             part = stage.name_part
-            if part.end - part.start != len(part.text):
-                notes.append(Note(f"stage name {stage.name!r} spans a continuation; left as it is", (instruction,)))
-                continue
-            edits.setdefault(id(instruction), []).append((part.start, part.end, new))
-            safety = SAFE if (stage.key or "") == new else REVIEW
-            proposals.append((f"renamed stage {stage.name!r} to {new!r}: {reasons[stage.index]}", safety, instruction))
-
-    for reference, new, start, end, safety, why in rewrites:
-        if reference.target is not None and reference.target.index in blocked and reference.target.name is not None:
-            continue
-        edits.setdefault(id(reference.instruction), []).append((start, end, new))
-        proposals.append((f"{_describe(reference)} -> {new}: {why}", safety, reference.instruction))
+            edits.setdefault(id(instruction), []).append((part.start, part.end, naming.name))
+            proposals.append((f"renamed stage {stage.name!r} to {naming.name!r}: {naming.reason}", naming.safety, instruction))
+    for rewrite in rewrites:
+        edits.setdefault(id(rewrite.reference.instruction), []).append((rewrite.start, rewrite.end, rewrite.new))
+        proposals.append((f"{_describe(rewrite.reference)} -> {rewrite.new}: {rewrite.why}", rewrite.safety, rewrite.reference.instruction))
 
     if not edits:
         return Outcome(tree, notes=notes)
@@ -136,6 +160,91 @@ def run(tree: Dockerfile, context: Context) -> Outcome:
     for explanation, safety, instruction in proposals:
         outcome.proposals.append(Proposal(explanation, safety, (instruction,), (replaced[id(instruction)],)))
     return outcome
+
+
+# --- references -----------------------------------------------------------------------------------
+
+
+def _resolved(model: Model, reference: Reference) -> Stage | None:
+    """The stage a reference means: the model's answer, or, for ``FROM 0`` and
+    ``--mount=from=0`` (image names to BuildKit), the stage the number stands for."""
+    if reference.target is not None or reference.variable or not reference.value.isdigit():
+        return reference.target
+    index = int(reference.value)
+    if reference.kind == "from" and index < reference.stage.index:
+        return model.stages[index]
+    if reference.kind == "mount" and index < len(model.stages):
+        return model.stages[index]
+    return None
+
+
+def _blocked(model: Model, names: list[Naming | None], notes: list[Note]) -> set[int]:
+    """Stages whose planned rename cannot be made everywhere: a reference names them through a
+    variable or is written in a way this pass does not rewrite, or the name spans lines."""
+    blocked: set[int] = set()
+    for stage in model.stages:
+        naming = names[stage.index]
+        part = stage.name_part
+        if naming is not None and part is not None and part.end - part.start != len(part.text):
+            blocked.add(stage.index)
+            notes.append(Note(f"stage name {stage.name!r} spans a continuation; left as it is", (stage.from_instruction,)))
+    for reference in model.references:
+        target = reference.target
+        if target is None or reference.by_index or target.index in blocked:
+            continue
+        naming = names[target.index]
+        if target.name is None or naming is None or naming.name == target.name:
+            continue
+        if reference.variable:
+            blocked.add(target.index)
+            notes.append(Note(f"{_describe(reference)} names stage {target.name!r} through a variable; that stage keeps its name", (reference.instruction,)))
+        elif reference.value != naming.name and _value_span(reference) is None:
+            blocked.add(target.index)
+            notes.append(Note(
+                f"{_describe(reference)} is written with quotes, escapes or a continuation inside, which this pass "
+                f"does not rewrite; stage {target.index} keeps its name {target.name!r}",
+                (reference.instruction,),
+            ))
+    return blocked
+
+
+def _rewrites(model: Model, names: list[Naming | None], notes: list[Note]) -> list[Rewrite]:
+    """Every reference made to say the final name of the stage it means."""
+    found: list[Rewrite] = []
+    for reference in model.references:
+        target = _resolved(model, reference)
+        if target is None or reference.variable:
+            continue
+        naming = names[target.index]
+        current = naming.name if naming is not None else target.name
+        if current is None or reference.value == current:
+            continue
+        by_name = reference.target is target and not reference.by_index
+        if by_name and naming is None and current != current.lower():
+            continue  # the stage keeps a name that is not lower case; so do its references
+        span = _value_span(reference)
+        if span is None:
+            if reference.by_index:
+                notes.append(Note(
+                    f"{_describe(reference)} is written with quotes, escapes or a continuation inside, which this pass "
+                    f"does not rewrite; it still names stage {target.index} by its number",
+                    (reference.instruction,),
+                ))
+            continue
+        if reference.by_index:
+            safety, why = SAFE, f"stage {target.index} is now named {current!r}"
+        elif by_name and naming is not None:
+            safety, why = naming.safety, f"the stage is now named {current!r}"
+        elif by_name:
+            safety, why = SAFE, f"the stage is named {current!r} (BuildKit compares stage names in lower case)"
+        else:
+            safety = REVIEW
+            why = (
+                f"BuildKit reads {reference.value!r} here as an image name (stage numbers work only in "
+                f"COPY --from); pointed at stage {target.index}, {current!r}, which the number stands for"
+            )
+        found.append(Rewrite(reference, current, span[0], span[1], safety, why))
+    return found
 
 
 def _as(stage: Stage) -> str:
@@ -176,14 +285,50 @@ def _value_span(reference: Reference) -> tuple[int, int] | None:
 # --- choosing names -------------------------------------------------------------------------------
 
 
-def _plan_names(model: Model, notes: list[Note]) -> tuple[list[str | None], list[str]]:
-    """The name every stage should have (None: leave as it is) and why."""
+@dataclass
+class _Names:
+    """The names in use, and the image references a new name must not capture."""
+
+    #: Stage names (lower case) the file will have.
+    used: set[str] = field(default_factory=set)
+    #: Image names read by COPY --from and --mount=from (captured by a stage of that name anywhere).
+    anywhere: set[str] = field(default_factory=set)
+    #: Image names read by FROM, with the index of the stage whose FROM reads them (captured
+    #: by a stage of that name before it).
+    before: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, model: Model) -> _Names:
+        names = cls()
+        for reference in model.references:
+            if reference.target is not None or (reference.variable and reference.expanded is None):
+                continue
+            key = (reference.expanded or reference.value).lower()
+            if reference.kind == "from":
+                names.before[key] = max(names.before.get(key, -1), reference.stage.index)
+            else:
+                names.anywhere.add(key)
+        return names
+
+    def captures(self, name: str, stage: Stage) -> bool:
+        """Whether naming ``stage`` ``name`` would turn an image reference into a reference to it."""
+        return name in self.anywhere or self.before.get(name, -1) > stage.index
+
+    def free(self, name: str, stage: Stage) -> bool:
+        return name not in self.used and name not in RESERVED and not self.captures(name, stage)
+
+    def unique(self, name: str, stage: Stage) -> str:
+        candidate, n = name, 2
+        while not self.free(candidate, stage):
+            candidate, n = f"{name}-{n}", n + 1
+        return candidate
+
+
+def _plan_names(model: Model, lookup: Callable[[], targets.Targets], notes: list[Note]) -> list[Naming | None]:
+    """The name every stage should have (None: leave it as it is), and why."""
     stages = model.stages
-    names: list[str | None] = [None] * len(stages)
-    reasons = [""] * len(stages)
-    # A new name must not capture a reference that names an image (FROM alpine, --from=nginx):
-    # BuildKit would read it as the stage from then on.
-    taken: set[str] = {(r.expanded or r.value).lower() for r in model.references if r.target is None}
+    names: list[Naming | None] = [None] * len(stages)
+    taken = _Names.of(model)
     # A reference whose variable has no known value could name any stage: leave names alone.
     unknown = [r for r in model.references if r.variable and r.expanded is None]
     if unknown:
@@ -193,42 +338,41 @@ def _plan_names(model: Model, notes: list[Note]) -> tuple[list[str | None], list
             (unknown[0].instruction,),
         ))
 
-    # Existing names: keep the valid ones (the first of a name given twice); fix case,
-    # duplicates and reserved words.
-    keep: dict[int, str] = {}
+    # Existing names: keep the valid ones (the first of a name given twice), in lower case.
+    wrong: list[tuple[Stage, str]] = []
     for stage in stages:
         if stage.name is None or stage.key is None:
             continue
         if unknown:
-            keep[stage.index] = stage.name
-            taken.add(stage.key)
-            continue
-        if not dockermodel.VALID_NAME.match(stage.key):
+            taken.used.add(stage.key)
+        elif not dockermodel.VALID_NAME.match(stage.key):
             notes.append(Note(f"stage name {stage.name!r} is not one BuildKit accepts ([a-z][a-z0-9-_.]*); left as it is", (stage.from_instruction,)))
-            keep[stage.index] = stage.name
-            taken.add(stage.key)
-            continue
-        if stage.key in RESERVED or stage.key in taken:
-            continue
-        keep[stage.index] = stage.key
-        taken.add(stage.key)
-    for stage in stages:
-        if stage.name is None or stage.index in keep:
-            continue
-        key = stage.key or ""
-        if key in RESERVED:
-            new = _unique(f"{key}-stage", taken)
-            reasons[stage.index] = f"{key!r} is reserved by BuildKit (ReservedStageName)"
+            taken.used.add(stage.key)
+        elif stage.key in RESERVED:
+            wrong.append((stage, "reserved"))
+        elif stage.key in taken.used:
+            wrong.append((stage, "duplicate"))
         else:
-            new = _unique(key, taken)
-            reasons[stage.index] = f"an earlier stage is named {key!r} too (DuplicateStageName)"
-        taken.add(new)
-        names[stage.index] = new
-    for index, name in keep.items():
-        stage = stages[index]
-        if stage.name != name:
-            names[index] = name
-            reasons[index] = "stage names are lower case (StageNameCasing)"
+            taken.used.add(stage.key)
+            if stage.name != stage.key:
+                names[stage.index] = Naming(stage.key, RENAME_REASONS["case"])
+
+    # Reserved and duplicate names: renamed (review), unless the repository builds them as targets.
+    for stage, problem in wrong:
+        key = stage.key or ""
+        reason = RENAME_REASONS[problem].format(key=key)
+        uses = lookup().named(key)
+        if uses:
+            shown = ", ".join(str(use) for use in uses[:SHOWN_TARGETS])
+            more = f" and {len(uses) - SHOWN_TARGETS} more" if len(uses) > SHOWN_TARGETS else ""
+            notes.append(Note(
+                f"stage {stage.name!r} keeps its name ({reason}): the repository builds it as a target ({shown}{more})",
+                (stage.from_instruction,),
+            ))
+            continue
+        new = taken.unique(RENAME_PATTERNS[problem].format(key=key), stage)
+        taken.used.add(new)
+        names[stage.index] = Naming(new, reason + _searched(lookup()), REVIEW)
 
     # Unnamed stages.
     for stage in stages:
@@ -237,61 +381,56 @@ def _plan_names(model: Model, notes: list[Note]) -> tuple[list[str | None], list
         if stage.image is None:
             notes.append(Note("FROM is not `FROM [--platform=...] image [AS name]`; not named", (stage.from_instruction,)))
             continue
-        role, reason, label = _role(model, stage)
-        if role == "runtime" and role in taken:
-            role = "final"
-        if role in taken and reason.startswith("named after its base image"):
-            role, reason = f"stage-{stage.index}", "nothing it does has a better name (its image name is taken)"
-        new = role if role not in taken else _unique(f"{label}-{role}" if label else role, taken)
-        taken.add(new)
-        names[stage.index] = new
-        reasons[stage.index] = reason
-    return names, reasons
+        role = _role(model, stage)
+        name, reason = role.name, role.reason
+        if role.name == "runtime" and not taken.free(name, stage):
+            name = "final"
+        if role.from_image and not taken.free(name, stage):
+            name, reason = f"stage-{stage.index}", "nothing it does has a better name (its image name is taken)"
+        if not taken.free(name, stage):
+            name = taken.unique(f"{role.label}-{name}" if role.label else name, stage)
+        taken.used.add(name)
+        names[stage.index] = Naming(name, reason)
+    return names
 
 
-def _unique(name: str, taken: set[str]) -> str:
-    if name not in taken:
-        return name
-    n = 2
-    while f"{name}-{n}" in taken:
-        n += 1
-    return f"{name}-{n}"
+def _searched(found: targets.Targets) -> str:
+    """What the search for build targets says about a rename it did not stop."""
+    if not found.searched_any:
+        return ""
+    if found.complete:
+        files = "file" if found.searched == 1 else "files"
+        return f"; no build target in the repository names it ({found.searched} {files} searched)"
+    return f"; the search for build targets stopped after {found.searched} files, a target elsewhere may name it"
 
 
-def _role(model: Model, stage: Stage) -> tuple[str, str, str]:
-    """(name, why, ecosystem label) for an unnamed stage."""
+def _role(model: Model, stage: Stage) -> Role:
+    """What an unnamed stage is named for."""
     if stage is model.final:
-        return "runtime", "the final stage is the image that runs", ""
+        return Role("runtime", "the final stage is the image that runs")
     commands = [c for instruction in stage.body for s in dockermodel.scripts(instruction) for c in s.commands]
     image = stage.image.text if stage.image else ""
-    label = ""
     ecosystem = ecosystems.for_image(image)
-    if ecosystem is not None:
-        label = ecosystem.label
-    tests = ecosystems.matching(commands, "test")
-    builds = ecosystems.matching(commands, "build")
-    installs = ecosystems.matching(commands, "install")
-    for found in (builds, tests, installs):
-        if found and not label:
-            label = found[0][0].label
+    label = ecosystem.label if ecosystem is not None else ""
+    found = [(kind, name, why, ecosystems.matching(commands, kind)) for kind, name, why in ACTIVITIES]
+    for _, _, _, matches in found:
+        if matches and not label:
+            label = matches[0][0].label
+    for _, name, why, matches in found:
+        if matches:
+            return Role(name, why.format(_show(matches[0][1])), label)
     is_base = any(
         model.base_of(other) is stage or (other.image is not None and other.image.text == str(stage.index) and other.index > stage.index)
         for other in model.stages
     )
-    if tests and not builds:
-        return "test", f"it runs tests ({_show(tests[0][1])})", label
-    if builds:
-        return "builder", f"it builds ({_show(builds[0][1])})", label
-    if installs:
-        return "deps", f"it installs dependencies ({_show(installs[0][1])})", label
     if is_base:
-        return "base", "later stages start FROM it", label
+        return Role("base", "later stages start FROM it", label)
     if model.copied_from(stage):
-        return "builder", "later stages copy files from it", label
+        return Role("builder", "later stages copy files from it", label)
     fallback = re.sub(r"[^a-z0-9]+", "-", ecosystems.image_name(image)).strip("-")
     if fallback and dockermodel.VALID_NAME.match(fallback) and fallback not in RESERVED:
-        return fallback, f"named after its base image {image}", ""
-    return f"stage-{stage.index}", "nothing it does has a better name", ""
+        return Role(fallback, f"named after its base image {image}", from_image=True)
+    return Role(f"stage-{stage.index}", "nothing it does has a better name")
 
 
 def _show(command: object) -> str:
@@ -301,7 +440,7 @@ def _show(command: object) -> str:
 
 PASS = Pass(
     name="name-stages",
-    summary="Give every stage a meaningful lower-case name; turn stage numbers into names.",
+    summary="Give the stages of a multi-stage file meaningful lower-case names; turn stage numbers into names.",
     safety=SAFE,
     run=run,
 )
