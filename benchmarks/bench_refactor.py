@@ -13,12 +13,13 @@ instruction, and the growth exponent log(t2/t1)/log(n2/n1) from the size before:
 A size is skipped (and said so) when the time predicted from the previous exponent exceeds
 ``--budget`` seconds; a size's extra rounds are only run while its total stays in the budget.
 
-Corpus: every file of CORPUS_DIR (default ../shared/corpus/dev beside the repository), read
+Corpus: every file of DIR (default ../shared/corpus/dev beside the repository), read
 as UTF-8 with surrogateescape, then, in interleaved rounds, parsed only, refactored with all
 passes, with merge-runs only and with name-stages only. Files the parser rejects
 (codemod.ParseError) are counted and skipped. The table shows each one's best round in CPU
-seconds, and its overhead over parsing; then the 10 slowest files under all passes (their
-best round).
+seconds and its ratio to parsing ("x parse"; ``codemod.parse`` reads an instruction's detail
+only when asked, so parsing alone is cheap), then the 10 slowest files under all passes (best
+round) with their size and instruction count.
 
 All times are CPU seconds of this process (time.process_time): less disturbed than wall-clock
 time by other work on a shared machine. Nothing is asserted; the figures are printed.
@@ -131,7 +132,7 @@ def predicted(done: list[Point], n: int) -> float | None:
         return None
     last = measured[-1]
     slope = max(last.exponent or 1.0, 1.0)
-    return (last.seconds or 0.0) * (n / last.instructions) ** slope
+    return (last.seconds or 0.0) * math.pow(n / last.instructions, slope)
 
 
 def measure_size(texts: dict[str, str], points: dict[str, Point], rounds: int, budget: float) -> None:

@@ -143,10 +143,10 @@ def _unwrap(
         unreadable.append(Unreadable(f"it sources the script {target}", "script"))
         return
     found.append(Invocation(program, args, command, sudo, nested, at))
-    if "/" in words[at] and program not in NEVER_USE_INDEX and not _manager_program(program):
-        unreadable.append(Unreadable(f"it runs {words[at]}, a file this pass cannot read", "script"))
-    elif program.endswith((".sh", ".bash")):
+    if program.endswith((".sh", ".bash")):
         unreadable.append(Unreadable(f"it runs the script {words[at]}", "script"))
+    elif "/" in words[at] and program not in NEVER_USE_INDEX and not _manager_program(program):
+        unreadable.append(Unreadable(f"it runs {words[at]}, a program this pass cannot read", "program"))
     elif not known(program):
         unreadable.append(Unreadable(f"it runs `{program}`, a program whose use of package managers is unknown", "program"))
 
@@ -186,8 +186,11 @@ def _option_value(args: tuple[str, ...], names: tuple[str, ...], cluster: bool =
     return None
 
 
+_MANAGER_PROGRAMS = frozenset(p for m in MANAGERS for p in m.programs) | frozenset(r for m in MANAGERS for r, _ in m.index_readers)
+
+
 def _manager_program(program: str) -> bool:
-    return any(program in m.programs for m in MANAGERS) or any(program == reader for m in MANAGERS for reader, _ in m.index_readers)
+    return program in _MANAGER_PROGRAMS
 
 
 def known(program: str) -> bool:

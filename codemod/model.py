@@ -287,24 +287,24 @@ class Model:
             for instruction, command in stage.commands():
                 if command.name == "copy":
                     for part in command.flags:
-                        value = _flag_value(part, "from")
-                        if value is None:
+                        source = _flag_value(part, "from")
+                        if source is None:
                             continue
-                        expanded = self.expand(value, instruction) if "$" in value else value
+                        expanded = self.expand(source, instruction) if "$" in source else source
                         if expanded is not None and expanded.isdigit():
                             index = int(expanded)
                             target = self.stages[index] if index < len(self.stages) else None
-                            yield Reference("copy", instruction, stage, value, part, target, by_index=True, expanded=expanded)
+                            yield Reference("copy", instruction, stage, source, part, target, by_index=True, expanded=expanded)
                         else:
                             target = self.by_name(expanded) if expanded else None
-                            yield Reference("copy", instruction, stage, value, part, target, expanded=expanded)
+                            yield Reference("copy", instruction, stage, source, part, target, expanded=expanded)
                 elif command.name == "run":
                     for mount in mounts(command):
-                        value = mount.fields.get("from")
-                        if value:
-                            expanded = self.expand(value, instruction) if "$" in value else value
+                        named = mount.fields.get("from")
+                        if named:
+                            expanded = self.expand(named, instruction) if "$" in named else named
                             target = self.by_name(expanded) if expanded else None
-                            yield Reference("mount", instruction, stage, value, mount.part, target, expanded=expanded)
+                            yield Reference("mount", instruction, stage, named, mount.part, target, expanded=expanded)
 
     # --- scope: ARG, ENV, WORKDIR, USER, SHELL ------------------------------------------------------
 
@@ -471,10 +471,10 @@ class Model:
                 if step is None or step.kind != steps.BUILD:
                     continue
                 effect = _effect(step, manager)
-                if effect == "updates":
-                    pending = None
-                elif effect is not None:
+                if isinstance(effect, Need):
                     pending = effect
+                elif effect == "updates":
+                    pending = None
             at_start[stage.index] = pending
         return after
 
@@ -627,7 +627,7 @@ def _pip_after(invocation: commands.Invocation, state: PipVersion, release: obje
                 return state
             if not isinstance(release, images.Release):
                 return PipVersion(None, f"{found[0]} comes from a release this pass cannot tell")
-            version = images.distro_package_version(release, found[0])
+            version = images.package_at_least(release, found[0])
             if version is None:
                 return PipVersion(None, f"the version of {found[0]} in that release is not known")
             if state.version is not None and managers.older(state.version, version):
@@ -703,7 +703,7 @@ def _expand(text: str, env: dict[str, str | None], unset_is_empty: bool = False)
             return ""
         is_set = name in env
         if op in (":-", "-"):
-            return value if (value if op == ":-" else is_set) else word
+            return (value or "") if (value if op == ":-" else is_set) else word
         if op in (":+", "+"):
             return word if (value if op == ":+" else is_set) else ""
         return value or ""

@@ -68,7 +68,7 @@ _ESCAPES = ("\\", "`")
 def _grammar_file(name: str) -> str:
     """A grammar file shipped in the package (codemod/grammar/), or, in a source checkout,
     the repository's grammar/ directory."""
-    packaged = resources.files("codemod").joinpath("grammar", name)
+    packaged = resources.files("codemod").joinpath("grammar").joinpath(name)
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
     return (Path(__file__).resolve().parent.parent / "grammar" / name).read_text(encoding="utf-8")
@@ -286,6 +286,7 @@ class _LineToken(Token):
     ``start_pos`` when an error needs them, not stored on every token."""
 
     __slots__ = ("payload",)
+    payload: object
     line = column = end_line = end_column = end_pos = None  # type: ignore[assignment]
 
 
@@ -344,7 +345,7 @@ class LineLexer(Lexer):
         while pos < size:
             match = top(text, pos)
             assert match is not None
-            kind = match.lastgroup
+            kind: str = match.lastgroup  # type: ignore[assignment]  # every alternative is a named group
             end = match.end()
             if end - pos > MAX_LINE_BYTES // 4:
                 _check_length(text, pos, end)
@@ -360,7 +361,7 @@ class LineLexer(Lexer):
                 while pos < size:
                     match = inner(text, pos)
                     assert match is not None
-                    kind = match.lastgroup
+                    kind = match.lastgroup  # type: ignore[assignment]  # every alternative is a named group
                     end = match.end()
                     if end - pos > MAX_LINE_BYTES // 4:
                         _check_length(text, pos, end)

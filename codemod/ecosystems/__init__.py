@@ -5,7 +5,6 @@ lists them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Iterable
 
 from ..shell import SimpleCommand
@@ -21,7 +20,9 @@ class Pattern:
     more: bool = True
 
     def matches(self, command: SimpleCommand) -> bool:
-        program, positional = positionals(command)
+        return self.matches_words(*positionals(command))
+
+    def matches_words(self, program: str, positional: tuple[str, ...]) -> bool:
         if program != self.program:
             return False
         if positional[: len(self.words)] != self.words:
@@ -70,7 +71,7 @@ def normalize(command: SimpleCommand) -> tuple[str, tuple[str, ...]]:
             words = words[1:]
     if not words:
         return "", ()
-    program = PurePosixPath(words[0]).name
+    program = words[0].rsplit("/", 1)[-1]
     program = _ALIASES.get(program, program)
     args = tuple(words[1:])
     if program.startswith("python") and len(args) >= 2 and args[0] == "-m":
@@ -111,8 +112,9 @@ def matching(commands: Iterable[SimpleCommand], kind: str) -> list[tuple[Ecosyst
     """The commands that install ("install"), build ("build") or test ("test"), per ecosystem."""
     found = []
     for command in commands:
+        program, positional = positionals(command)
         for ecosystem in ECOSYSTEMS:
-            if any(p.matches(command) for p in getattr(ecosystem, kind)):
+            if any(p.matches_words(program, positional) for p in getattr(ecosystem, kind)):
                 found.append((ecosystem, command))
                 break
     return found

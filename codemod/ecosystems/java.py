@@ -2,7 +2,7 @@
 
 from . import Ecosystem, patterns
 
-ECOSYSTEM = Ecosystem(
+ECOSYSTEM: Ecosystem = Ecosystem(
     name="java",
     label="java",
     images=("maven", "gradle", "eclipse-temurin", "openjdk", "amazoncorretto"),

@@ -2,7 +2,7 @@
 
 from . import Ecosystem, patterns
 
-ECOSYSTEM = Ecosystem(
+ECOSYSTEM: Ecosystem = Ecosystem(
     name="rust",
     label="rust",
     images=("rust",),

@@ -714,6 +714,28 @@ def distro_package_version(release: Release, package: str) -> Version | None:
     return DISTRO_PACKAGES.get((release.family, key, package))
 
 
+def package_at_least(release: Release, package: str) -> Version | None:
+    """A version ``package`` is known to be at least in ``release``: its own row, else the row
+    of the newest earlier release of the family in the table (distributions never ship an
+    older pip in a newer release), read from ``release.at_least`` when only a lower bound of
+    the release is known. None when no earlier row is known."""
+    exact = distro_package_version(release, package)
+    if exact is not None:
+        return exact
+    if release.family is None:
+        return None
+    bound = release.version or release.at_least
+    if bound is None:
+        return None
+    length = _RELEASE_KEY_LENGTH.get(release.family, 1)
+    bound = bound[:length]
+    earlier = [
+        (key, version) for (family, key, name), version in DISTRO_PACKAGES.items()
+        if family == release.family and name == package and key <= bound
+    ]
+    return max(earlier)[1] if earlier else None
+
+
 #: pip's HTTP cache, and with it ``--no-cache-dir``, came with pip 6.0 (pip's changelog, 6.0
 #: "Added a default HTTP cache"); older pips stop with "no such option: --no-cache-dir".
 PIP_NO_CACHE_DIR_SINCE: Version = (6,)

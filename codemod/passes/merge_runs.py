@@ -373,11 +373,11 @@ def _cleanup(tree: Dockerfile, model: Model, runs: dict[int, _Run]) -> Outcome:
     replaced = {}
     proposals = []
     for instruction in tree.instructions:
-        result = found.get(id(instruction))
-        if result is not None:
-            new = splice(instruction, result.edits)
+        made = found.get(id(instruction))
+        if made is not None:
+            new = splice(instruction, made.edits)
             replaced[id(instruction)] = new
-            for why in result.why:
+            for why in made.why:
                 proposals.append(Proposal(why, REVIEW, (instruction,), (new,)))
     new_tree = tree.with_changes(instructions=tuple(replaced.get(id(i), i) for i in tree.instructions))
     return Outcome(new_tree, proposals, notes)
@@ -558,7 +558,8 @@ def _apk_no_cache(run_: _Run, stage: Stage, model: Model, facts: _StageFacts, fo
     has_flag = images.apk_has_no_cache(release) if isinstance(release, images.Release) else None
     since = ".".join(map(str, APK_NO_CACHE_SINCE))
     if has_flag is False:
-        _note(notes, run_, f"{subject}: {image} is Alpine {'.'.join(map(str, release.version or ()))}, whose apk has no --no-cache (it came with Alpine {since})")  # type: ignore[union-attr]
+        assert isinstance(release, images.Release)
+        _note(notes, run_, f"{subject}: {image} is Alpine {'.'.join(map(str, release.version or ()))}, whose apk has no --no-cache (it came with Alpine {since})")
         return
     if has_flag is None:
         _note(notes, run_, f"{subject}: which Alpine release {image} is built on is not known (apk has --no-cache from Alpine {since} on)")

@@ -1,4 +1,4 @@
-FROM node:20 AS runtime
+FROM node:20
 WORKDIR /usr/src/app
 COPY . .
 RUN apt-get update \

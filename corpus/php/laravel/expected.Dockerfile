@@ -1,6 +1,5 @@
-FROM php:8.3-fpm-alpine AS runtime
-RUN apk update \
-    && apk add --virtual .build-deps $PHPIZE_DEPS icu-dev
+FROM php:8.3-fpm-alpine
+RUN apk add --no-cache --virtual .build-deps $PHPIZE_DEPS icu-dev
 RUN docker-php-ext-install intl pdo_mysql
 COPY --from=composer:2 /usr/bin/composer /usr/bin/composer
 WORKDIR /var/www

@@ -1,4 +1,4 @@
-FROM ruby:3.3 AS runtime
+FROM ruby:3.3
 RUN apt-get update -qq \
     && apt-get install -y --no-install-recommends nodejs postgresql-client \
     && rm -rf /var/lib/apt/lists/*
