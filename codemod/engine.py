@@ -150,8 +150,9 @@ def refactor(
                 line, end = origins.span(proposal.about)
                 changes.append(Change(p.name, proposal.explanation, proposal.safety, line, end))
                 origins.carry(proposal.about, proposal.made)
-            origins.rebind(outcome.tree, parsed)
-            tree = parsed
+            # The parser reads the text exactly as the pass built it: keep the built tree, whose
+            # untouched instructions are the ones already read (commands, steps), not new copies.
+            tree = outcome.tree
             progressed = True
         if not progressed:
             break

@@ -412,17 +412,15 @@ class Model:
 
     # --- steps: what each instruction runs, and what later steps still need ----------------
 
-    @cached_property
-    def _steps(self) -> dict[int, steps.Step | None]:
-        return {}
-
     def step(self, instruction: Instruction) -> steps.Step | None:
         """What ``instruction`` runs (read once per tree)."""
-        cache = self._steps
-        key = id(instruction)
-        if key not in cache:
-            cache[key] = steps.step(instruction)
-        return cache[key]
+        # Kept with the instruction (instructions never change), so a tree built from another
+        # by a pass reads only the instructions the pass made.
+        found = instruction.__dict__.get("_step", _UNSET)
+        if found is _UNSET:
+            found = steps.step(instruction)
+            object.__setattr__(instruction, "_step", found)
+        return found  # type: ignore[return-value]
 
     def runtime_steps(self) -> list[steps.Step]:
         """The final image's ENTRYPOINT, CMD and HEALTHCHECK (the last of each along the chain)."""
@@ -516,6 +514,9 @@ class Model:
         """``text`` with ``$VAR``/``${VAR}``/``${VAR:-x}``/``${VAR:+x}`` replaced from the scope of
         ``instruction``; None when a value it needs is unknown."""
         return _expand(text, self.env(instruction))
+
+
+_UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -722,7 +723,11 @@ def script(command: Command) -> shell.Script | None:
 
 
 def scripts(instruction: Instruction) -> list[shell.Script]:
-    """Every shell script a RUN runs: its command line, and its heredoc bodies."""
+    """Every shell script a RUN runs: its command line, and its heredoc bodies (read once per
+    instruction)."""
+    cached = instruction.__dict__.get("_scripts")
+    if cached is not None:
+        return list(cached)
     command = instruction.command
     found = []
     if command is not None and command.name == "run":
@@ -730,4 +735,5 @@ def scripts(instruction: Instruction) -> list[shell.Script]:
         if main is not None:
             found.append(main)
         found.extend(shell.parse(heredoc.body) for heredoc in instruction.heredocs)
+    object.__setattr__(instruction, "_scripts", tuple(found))
     return found

@@ -113,7 +113,7 @@ class Script:
         return [c for c in self.commands if c.name == name and all(a in c.args for a in args)]
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=1 << 15)
 def parse(text: str) -> Script:
     """Split ``text`` (one shell command line, newlines allowed) into simple commands.
 
