@@ -1,16 +1,17 @@
 """The command line: ``msb-refactor [--diff | --write | --check] PATH...``.
 
 Exit status: 0 when nothing failed (and, with --check, nothing would change); 1 when --check
-finds files that would change; 2 when a file could not be read, parsed or written, or the
-options are wrong. One bad file never stops the others, and is never written.
+finds files that would change; 2 when a file could not be read, parsed or written, a pass
+failed on it, or the options are wrong. One bad file never stops the others, and is never written.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import click
 
@@ -25,6 +26,8 @@ class _Tally:
     changed: int = 0
     unchanged: int = 0
     failed: int = 0
+    #: The Context every file starts from (its path is filled in per file).
+    context: Any = None
 
 
 def _split(values: Sequence[str]) -> list[str]:
@@ -50,6 +53,10 @@ def _list_passes() -> str:
 @click.option("--explain", is_flag=True, help="Also print why each change was made (on stderr).")
 @click.option("--stdin-filename", default="-", metavar="NAME", help="The name to show for standard input.")
 @click.option("--list-passes", is_flag=True, help="List the passes and exit.")
+@click.option(
+    "--cache-mounts", is_flag=True,
+    help="merge-runs: keep package caches in RUN --mount=type=cache (BuildKit) instead of deleting them.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 @click.version_option(__version__, prog_name="msb-refactor")
 def cli(
@@ -60,6 +67,7 @@ def cli(
     explain: bool,
     stdin_filename: str,
     list_passes: bool,
+    cache_mounts: bool,
     quiet: bool,
 ) -> None:
     """Refactor Dockerfiles into lean, cache-friendly multi-stage builds.
@@ -73,7 +81,7 @@ def cli(
     if not paths:
         raise click.UsageError("give at least one PATH (or - for standard input)")
     from .files import discover
-    from .passes import select
+    from .passes import Context, select
 
     try:
         passes = select(_split(selected) or None, _split(skipped))
@@ -81,6 +89,7 @@ def cli(
         raise click.BadParameter(str(error.args[0]), param_hint="--select/--skip") from None
 
     tally = _Tally()
+    tally.context = Context(cache_mounts=cache_mounts)
     would_change = False
     for name in paths:
         if name == "-":
@@ -113,7 +122,8 @@ def _refactor(text: str, display: str, passes: Sequence, tally: _Tally) -> Resul
     from .passes import Context
 
     try:
-        return refactor(text, passes=passes, context=Context(path=display))
+        context = dataclasses.replace(tally.context or Context(), path=display)
+        return refactor(text, passes=passes, context=context)
     except (ParseError, RefactorError) as error:
         click.echo(f"{display}:{error.line}:{error.column}: {error.message}", err=True)
         tally.failed += 1

@@ -20,6 +20,8 @@ class Context:
 
     #: The file's path, for messages ("-" for standard input).
     path: str = "-"
+    #: merge-runs: keep package caches in ``RUN --mount=type=cache`` instead of deleting them.
+    cache_mounts: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,28 @@
-"""merge-runs: one package-manager transaction, one RUN layer.
+"""merge-runs: one package-manager transaction, one RUN layer, and no cache left in the image.
 
 ## What it does
 Joins consecutive RUN instructions of one stage that form one package-manager transaction
 (the index update, the install, the cleanup: ``apt-get update`` alone in its RUN, then the
 ``apt-get install``, then ``rm -rf /var/lib/apt/lists/*``; the same for apk, yum, dnf,
 microdnf, zypper, pip and npm) into one RUN, with ``&&`` and continuation lines. Then, in a
-stage whose layers reach the final image, it adds the cleanup the install is missing:
-``rm -rf /var/lib/apt/lists/*`` after an ``apt-get update`` and install, ``apk add --no-cache``,
-``pip install --no-cache-dir``.
+stage whose layers reach the final image, it adds the cleanup an install is missing, from the
+package-manager table (``codemod/knowledge/managers.py``):
+``rm -rf /var/lib/apt/lists/*`` after an ``apt-get update`` and install in the same RUN;
+``yum clean all && rm -rf /var/cache/yum``, ``dnf clean all``, ``microdnf clean all``,
+``zypper clean --all`` after an install; ``apk add --no-cache`` (and ``apk update && apk add``
+becomes ``apk add --no-cache``); ``pip install --no-cache-dir`` (pip also spelled
+``pip3.11``, ``python3 -m pip``, ``/usr/bin/env python -m pip``). A RUN that ends in ``;``
+gets ``&& cleanup`` in place of the ``;`` (so the install's failure still fails the build).
+
+With ``Context.cache_mounts`` (``--cache-mounts``) it keeps the caches out of the image in
+``RUN --mount=type=cache`` instead (apt with ``sharing=locked`` and docker-clean turned off, yum,
+dnf, zypper, pip, npm; apk keeps ``--no-cache``), where the file's frontend takes mounts (no
+``# syntax=`` line, or one for Dockerfile 1.2 or later; none is ever added).
 
 ## Why
 A package index updated in one layer and used in the next is stale in the build cache (the
 update is skipped, the install fails or installs old versions); files deleted in a later layer
-still weigh in the image (hadolint DL3009, DL3059, DL3019, DL3042).
+still weigh in the image (hadolint DL3009, DL3059, DL3019, DL3042, DL3032, DL3036, DL3040).
 
 ## Example
     RUN apt-get update                RUN apt-get update \\
@@ -21,20 +31,36 @@ still weigh in the image (hadolint DL3009, DL3059, DL3019, DL3042).
 
 ## Safety
 Joining is ``safe``: the commands run in the same order, directory and environment, and the
-build fails where it failed before. Adding cleanup is ``review``: the image loses files.
+build fails where it failed before. Adding cleanup (or cache mounts) is ``review``: the image
+loses files on purpose.
 
-## Caveats (it declines, and says why)
-- RUNs in the exec form, with heredocs, with different ``--mount``/``--network``/``--security``
-  flags, under a SHELL that is not a POSIX shell, or in a file whose escape is the backtick.
-- An earlier RUN that changes shell state a later one would inherit (``cd``, ``export``,
-  ``set``, ``source``, ``umask``, a bare ``VAR=x``, ``exec``, ``exit``...), or ends in ``&``,
-  ``;`` or a comment; a later RUN with ``;`` or ``||`` at its top level (joined with ``&&`` it
-  would run after an earlier failure).
-- Only neighbours of one transaction are joined; other consecutive RUNs are often deliberate
-  cache boundaries and are left alone.
-- Cleanup is not added when something later in the stage, or in a stage built FROM it, still
-  needs what it removes; when the RUN mounts a cache or tmpfs on the package lists, or the stage
-  turned off docker-clean; or in stages that reach the final image only through COPY --from.
+## Caveats (it declines, and says why with --explain)
+- Joins: RUNs in the exec form, with heredocs, with different ``--mount``/``--network``/
+  ``--security`` flags, under a SHELL that is not a POSIX shell, or in a file whose escape is
+  the backtick; an earlier RUN that changes shell state a later one would inherit (``cd``,
+  ``export``, ``set``, ``source``, ``umask``, a bare ``VAR=x``, ``exec``, ``exit``...) or ends in
+  ``&``, ``;`` or a comment; a later RUN with ``;`` or ``||`` at its top level. Only neighbours of
+  one transaction are joined; other consecutive RUNs are often deliberate cache boundaries.
+- Cleanup removes an index only when every later step is read and none needs it: later RUNs of
+  the stage and of every stage built FROM it, ONBUILD triggers, and the final image's
+  ENTRYPOINT/CMD/HEALTHCHECK (``codemod.model.Model.later_need``: one sweep per stage). A step
+  that reads the index (``apt-get -t X install``, ``apt-cache policy``, ``xargs apt-get install``,
+  ``sh -c "apt-get ..."``, ``gdebi``, ``rosdep install``, ``apk add`` without ``--update``...)
+  before refreshing it, a script the Dockerfile runs (``sh /install.sh``, ``./configure``, a
+  shell reading ``curl ... | sh``), a heredoc or text the reader cannot follow, or a program the
+  knowledge tables do not know, makes it decline and name the step. The container's own program
+  counts as the application (it installs no packages) unless it is a shell script.
+- It declines where the RUN runs as a user other than root (USER, through the stages it is
+  built FROM, else the base image's user from ``codemod/knowledge/images.py``) unless the
+  install runs through ``sudo`` (then the cleanup does too); where the tool lacks the flag
+  (``--no-cache-dir`` needs pip 6.0: the pip is known from the base image, the distribution's
+  ``python-pip`` package of that release, ``pip install -U pip`` or get-pip.py; unknown means
+  decline; ``--no-cache`` needs Alpine 3.3); where the cache is already off or handled
+  (``PIP_NO_CACHE_DIR``, a pip.conf written earlier, ``--no-cache``, the RUN removing the cache
+  itself, a cache or tmpfs mount on it, docker-clean turned off on purpose); where an earlier
+  layer keeps apk's index anyway (no smaller image); where the RUN may stop early (exit,
+  exec), ends in a continuation or an operator, or has a comment that would swallow the cleanup;
+  and in stages that reach the final image only through COPY --from.
 """
 
 from __future__ import annotations
@@ -168,7 +194,7 @@ def run(tree: Dockerfile, context: Context) -> Outcome:
     outcome = _merge(tree, model, runs)
     if outcome.tree is not tree:
         return outcome
-    cleanup = _cleanup(tree, model, runs)
+    cleanup = _cleanup(tree, model, runs, context.cache_mounts)
     cleanup.notes[:0] = outcome.notes
     return cleanup
 
@@ -351,10 +377,12 @@ class _StageFacts:
     docker_clean_off: str = ""
 
 
-def _cleanup(tree: Dockerfile, model: Model, runs: dict[int, _Run]) -> Outcome:
+def _cleanup(tree: Dockerfile, model: Model, runs: dict[int, _Run], cache_mounts: bool = False) -> Outcome:
     style = style_of(tree)
     notes: list[Note] = []
     found: dict[int, _Found] = {}
+    mounts_refused = _mounts_refused(tree) if cache_mounts else ""
+    use_mounts = cache_mounts and not mounts_refused
     for stage in model.stages:
         if not model.in_final_image(stage):
             continue
@@ -364,7 +392,12 @@ def _cleanup(tree: Dockerfile, model: Model, runs: dict[int, _Run]) -> Outcome:
                 run_ = runs.get(id(instruction))
                 if node is stage and run_ is not None:
                     result = _Found()
-                    _cleanups(run_, stage, model, style, facts, result, notes)
+                    if mounts_refused and _would_clean(run_):
+                        _note(notes, run_, f"caches deleted rather than kept in cache mounts: {mounts_refused}")
+                    if use_mounts:
+                        _cache_mounts(run_, model, facts, result, notes)
+                    else:
+                        _cleanups(run_, stage, model, style, facts, result, notes)
                     if result.edits:
                         found[id(instruction)] = result
                 _learn(instruction, model, facts)
@@ -683,6 +716,118 @@ def _pip_no_cache(run_: _Run, model: Model, facts: _StageFacts, found: _Found, n
             continue
         at = source_end(run_.instruction, run_.command.args[0], word.end)
         found.add((at, at, " --no-cache-dir"), f"pip install --no-cache-dir: pip's download cache is not kept in the image ({pip.source})")
+
+
+# --- cache mounts instead of cleanup -----------------------------------------------------------------
+
+#: Frontend versions before 1.2 do not take RUN --mount (1.0/1.1 experimental ones did).
+_OLD_FRONTENDS = ("1.0", "1.1")
+
+
+def _mounts_refused(tree: Dockerfile) -> str:
+    """Why the file cannot take ``RUN --mount`` ("" when it can): a ``# syntax=`` directive that
+    names a frontend before Dockerfile 1.2, or one this pass does not know. Without a directive,
+    BuildKit's built-in frontend (and buildah, podman) read mounts; no directive is ever added."""
+    for line in tree.directives:
+        key, eq, value = line.text.lstrip("\ufeff").lstrip("#").strip().partition("=")
+        if not eq or key.strip().lower() != "syntax":
+            continue
+        value = value.strip()
+        name, _, tag = value.split("@", 1)[0].rpartition(":") if ":" in value.split("/")[-1] else (value, "", "")
+        if not (name or value).endswith(("docker/dockerfile", "docker/dockerfile-upstream")):
+            return f"the file's frontend {value!r} is not one this pass knows to read RUN --mount"
+        if tag.startswith(_OLD_FRONTENDS) and "experimental" not in tag:
+            return f"the file asks for frontend {value!r}, which has no RUN --mount (it came with 1.2)"
+    return ""
+
+
+def _would_clean(run_: _Run) -> bool:
+    return any(
+        commands.subcommand(i, m) in m.install for i in run_.top for m in (_APT, BY_NAME["yum"], BY_NAME["dnf"], BY_NAME["zypper"], _PIP, BY_NAME["npm"])
+    )
+
+
+def _cache_mounts(run_: _Run, model: Model, facts: _StageFacts, found: _Found, notes: list[Note]) -> None:
+    """Package caches kept in ``RUN --mount=type=cache`` (apt, yum, dnf, zypper, pip, npm);
+    apk keeps ``--no-cache`` and microdnf its clean command (neither has a cache worth keeping
+    that a mount can hold without leaving a trace in the image)."""
+    targets: list[str] = []
+    setup: list[str] = []
+    why: list[str] = []
+    user = model.user_at(run_.instruction)
+    root = user is not None and is_root(user)
+    for manager in (_APT, BY_NAME["yum"], BY_NAME["dnf"], BY_NAME["zypper"]):
+        kept = _system_cache(run_, manager, model, facts, notes, root)
+        if kept:
+            targets.extend(f"--mount=type=cache,target={t},sharing=locked" for t in kept)
+            if manager is _APT and not facts.docker_clean_off:
+                setup.append("rm -f /etc/apt/apt.conf.d/docker-clean")
+                why.append(f"kept apt's lists and packages in cache mounts ({', '.join(kept)}; docker-clean turned off so apt keeps what it downloads): they stay out of the image and the next build reuses them")
+            else:
+                why.append(f"kept {manager.name}'s cache in cache mounts ({', '.join(kept)}): it stays out of the image and the next build reuses it")
+    for manager, target in ((_PIP, "/root/.cache/pip"), (BY_NAME["npm"], "/root/.npm")):
+        if _tool_cache(run_, manager, model, notes, root):
+            targets.append(f"--mount=type=cache,target={target}")
+            why.append(f"kept {manager.name}'s download cache in a cache mount ({target}): it stays out of the image and the next build reuses it")
+    _apk_no_cache(run_, model.stage_of(run_.instruction), model, facts, found, notes)  # type: ignore[arg-type]
+    if not targets:
+        return
+    at = run_.command.args[0].start
+    text = " ".join(targets) + " " + "".join(f"{command} && " for command in setup)
+    found.add((at, at, text), why[0])
+    found.why.extend(why[1:])
+
+
+def _system_cache(run_: _Run, manager: Manager, model: Model, facts: _StageFacts, notes: list[Note], root: bool) -> list[str]:
+    installs = [n for n, i in enumerate(run_.top) if commands.subcommand(i, manager) in manager.install]
+    if not installs or not manager.cache_mounts:
+        return []
+    if manager is _APT:
+        updates = [n for n, i in enumerate(run_.top) if commands.subcommand(i, manager) in manager.update]
+        if not updates or updates[0] > installs[-1]:
+            return []
+    invocations = run_.step.invocations if run_.step is not None else []
+    paths = manager.index_paths if manager is _APT else manager.cache_paths
+    if any(i.program == "rm" and any(_under(t, paths) for t in _targets(i)) for i in invocations):
+        return []
+    if _mounted(run_, manager.cache_mounts):
+        return []
+    subject = f"{manager.name}'s caches not put in cache mounts for {_describe_run(run_)!r}"
+    if run_.blocker:
+        _note(notes, run_, f"{subject}: {run_.blocker}")
+        return []
+    if not root:
+        _note(notes, run_, f"{subject}: the RUN does not run as root")
+        return []
+    need = model.later_need(run_.instruction, manager)
+    if need is not None:
+        _note(notes, run_, f"{subject}: the mounts take the index out of the image, and {need.describe()}")
+        return []
+    return list(manager.cache_mounts)
+
+
+def _tool_cache(run_: _Run, manager: Manager, model: Model, notes: list[Note], root: bool) -> bool:
+    installs = [
+        i for i in run_.top
+        if commands.subcommand(i, manager) in manager.install and not any(a.startswith(manager.no_cache_spellings) for a in i.args if manager.no_cache_spellings)
+    ]
+    if not installs:
+        return False
+    invocations = run_.step.invocations if run_.step is not None else []
+    if any(i.program == "rm" and any(_under(t, manager.cache_paths) for t in _targets(i)) for i in invocations):
+        return False
+    if _mounted(run_, manager.cache_mounts) or any(commands.has_option(i, ("--cache-dir", "--cache")) for i in installs):
+        return False
+    if any(key in model.env(run_.instruction) for key in manager.no_cache_env):
+        return False
+    subject = f"{manager.name}'s cache not put in a cache mount for {_describe_run(run_)!r}"
+    if run_.blocker:
+        _note(notes, run_, f"{subject}: {run_.blocker}")
+        return False
+    if not root:
+        _note(notes, run_, f"{subject}: the RUN does not run as root, so the cache is not under /root")
+        return False
+    return True
 
 
 PASS = Pass(
