@@ -144,6 +144,7 @@ def measure_size(texts: dict[str, str], points: dict[str, Point], rounds: int, b
             point = points[name]
             if r and spent[name] + (point.seconds or 0.0) > budget:
                 continue
+            clear_caches()  # every size starts cold: no instruction read by an earlier round
             seconds = cpu(lambda: codemod.refactor(text))
             spent[name] += seconds
             point.seconds = seconds if point.seconds is None else min(point.seconds, seconds)

@@ -8,9 +8,11 @@ half-done.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import types
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from .cst import Dockerfile, Instruction
 from .errors import ParseError, RefactorError
@@ -108,8 +110,30 @@ def refactor(
 ) -> Result:
     """Run ``passes`` (all of them, in registry order, when None) on ``text``.
 
-    Raises ParseError when ``text`` itself is not a Dockerfile BuildKit accepts.
+    Raises ParseError when ``text`` itself is not a Dockerfile BuildKit accepts, and
+    RefactorError when a pass fails on it (then nothing of the passes' work is returned).
     """
+    with _collector_paused():
+        return _refactor(text, passes, context)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while one file is refactored. The trees hold no cycles;
+    what a refactor allocates is freed by reference counting, and a collection that scans every
+    node of a large tree each time the young generation fills made refactor time grow faster
+    than the file (1,000 to 10,000 plain RUNs: 24x the time with the collector, 7x without)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _refactor(text: str, passes: Sequence[Pass] | Sequence[str] | None, context: Context | None) -> Result:
     chosen = _resolve(passes)
     context = context or Context()
     tree = parse(text)

@@ -748,8 +748,11 @@ _COMMANDS_KEPT = 8192
 
 
 def clear_caches() -> None:
-    """Forget the commands read so far (for measurements that must start cold)."""
+    """Forget the commands (and shell text) read so far, for measurements that must start cold."""
+    from . import shell
+
     _COMMANDS.clear()
+    shell.parse.cache_clear()
 
 
 def _parse_command(instruction: Instruction) -> Command | None:

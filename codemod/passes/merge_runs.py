@@ -185,18 +185,23 @@ def _ends_with(run_: _Run) -> str:
 
 
 def run(tree: Dockerfile, context: Context) -> Outcome:
+    model, runs = _read(tree)
+    joined = _merge(tree, model, runs)
+    if joined.tree is not tree:
+        # The cleanup reads the joined tree: its untouched RUNs are the ones already read.
+        model, runs = _read(joined.tree)
+    cleanup = _cleanup(joined.tree, model, runs, context.cache_mounts)
+    return Outcome(cleanup.tree, joined.proposals + cleanup.proposals, joined.notes + cleanup.notes)
+
+
+def _read(tree: Dockerfile) -> tuple[Model, dict[int, _Run]]:
     model = Model.of(tree)
     runs: dict[int, _Run] = {}
     for instruction in tree.instructions:
         command = instruction.command
         if command is not None and command.name == "run" and model.stage_of(instruction) is not None:
             runs[id(instruction)] = _analyze(instruction, command, model)
-    outcome = _merge(tree, model, runs)
-    if outcome.tree is not tree:
-        return outcome
-    cleanup = _cleanup(tree, model, runs, context.cache_mounts)
-    cleanup.notes[:0] = outcome.notes
-    return cleanup
+    return model, runs
 
 
 # --- joining ---------------------------------------------------------------------------------------
@@ -359,6 +364,8 @@ Edit = tuple[int, int, str]
 class _Found:
     edits: list[Edit] = field(default_factory=list)
     why: list[str] = field(default_factory=list)
+    #: Every apk command of the RUN now keeps no index (so its layer no longer holds one).
+    apk_clean: bool = False
 
     def add(self, edit: Edit, why: str) -> None:
         self.edits.append(edit)
@@ -400,7 +407,9 @@ def _cleanup(tree: Dockerfile, model: Model, runs: dict[int, _Run], cache_mounts
                         _cleanups(run_, stage, model, style, facts, result, notes)
                     if result.edits:
                         found[id(instruction)] = result
-                _learn(instruction, model, facts)
+                    _learn(instruction, model, facts, result.apk_clean)
+                else:
+                    _learn(instruction, model, facts)
     if not found:
         return Outcome(tree, notes=notes)
     replaced = {}
@@ -416,8 +425,9 @@ def _cleanup(tree: Dockerfile, model: Model, runs: dict[int, _Run], cache_mounts
     return Outcome(new_tree, proposals, notes)
 
 
-def _learn(instruction: Instruction, model: Model, facts: _StageFacts) -> None:
-    """Update what the chain has left behind after ``instruction``."""
+def _learn(instruction: Instruction, model: Model, facts: _StageFacts, apk_clean: bool = False) -> None:
+    """Update what the chain has left behind after ``instruction`` (as this pass leaves it:
+    ``apk_clean`` when its edits make every apk command of the RUN keep no index)."""
     command = instruction.command
     if command is None:
         return
@@ -441,7 +451,7 @@ def _learn(instruction: Instruction, model: Model, facts: _StageFacts) -> None:
             facts.pip_config = describe(instruction)
         if invocation.program == "rm" and any(t.rstrip("/") == "/etc/apt/apt.conf.d/docker-clean" for t in _targets(invocation)):
             facts.docker_clean_off = describe(instruction)
-    if keeps_apk:
+    if keeps_apk and not apk_clean:
         facts.apk_index = instruction
     script = step.script
     if script is not None:
@@ -630,13 +640,24 @@ def _apk_no_cache(run_: _Run, stage: Stage, model: Model, facts: _StageFacts, fo
             assert word is not None
             at = source_end(run_.instruction, run_.command.args[0], word.end)
             found.edits.append((at, at, " --no-cache"))
+        found.apk_clean = _only_adds(run_)
         return
+    edited = 0
     for add in adds:
         word = _word_after(add, "add")
         if word is None:
             continue
         at = source_end(run_.instruction, run_.command.args[0], word.end)
         found.add((at, at, " --no-cache"), "apk add --no-cache: the index is fetched for the install and not kept in the image")
+        edited += 1
+    found.apk_clean = edited == len(adds) and _only_adds(run_)
+
+
+def _only_adds(run_: _Run) -> bool:
+    """Whether the RUN's apk commands, once its adds take --no-cache and its update is gone,
+    keep no index: no other apk command reads or writes it."""
+    invocations = run_.step.invocations if run_.step is not None else []
+    return all(commands.subcommand(i, _APK) in (None, "add", "update", "del") for i in invocations)
 
 
 def _drop_update(run_: _Run, updates: list[Invocation], apk_calls: list[Invocation]) -> Edit | None:
