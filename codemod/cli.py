@@ -210,8 +210,15 @@ def _echo_diff(result: Result, display: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """The console script."""
-    cli.main(args=list(argv) if argv is not None else None, prog_name="msb-refactor")
+    """The console script: ``msb-refactor verify ...`` builds and compares images (a directory
+    named ``verify`` is reached as ``./verify``); anything else refactors."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    if args[:1] == ["verify"]:
+        from .verify import verify_command
+
+        verify_command.main(args=args[1:], prog_name="msb-refactor verify")
+        return
+    cli.main(args=args, prog_name="msb-refactor")
 
 
 if __name__ == "__main__":  # pragma: no cover

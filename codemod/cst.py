@@ -246,6 +246,16 @@ class Instruction:
 
         return parse_command(self)
 
+    @cached_property
+    def word(self) -> str:
+        """The command word in lower case (``run``), read without parsing the instruction: the
+        first word of the logical line, as BuildKit's line parser splits it; ``""`` when empty."""
+        text = self.logical.text.lstrip(GO_SPACES)
+        end = 0
+        while end < len(text) and text[end] not in GO_SPACES:
+            end += 1
+        return text[:end].lower()
+
     @property
     def keyword(self) -> str:
         """The command word in upper case (``RUN``), ``""`` for an empty instruction."""

@@ -26,6 +26,15 @@ class Style:
 
 
 def style_of(tree: Dockerfile) -> Style:
+    """The file's style (read once per tree)."""
+    cached = tree.__dict__.get("_style")
+    if cached is None:
+        cached = _style_of(tree)
+        object.__setattr__(tree, "_style", cached)
+    return cached
+
+
+def _style_of(tree: Dockerfile) -> Style:
     newline = "\n"
     indents: Counter[str] = Counter()
     leading = trailing = 0

@@ -65,9 +65,12 @@ class _Origins:
     def __init__(self, tree: Dockerfile) -> None:
         self._lines: dict[int, tuple[int, int]] = {}
         self._alive: list[object] = [tree]
+        # Lines counted in one walk (a line starts after every newline before it).
+        line = 1 + sum(l.text.count("\n") for l in tree.directives)
         for instruction in tree.instructions:
-            start = tree.start_line(instruction)
-            self._lines[id(instruction)] = (start, start + instruction.line_count - 1)
+            line += sum(l.text.count("\n") for l in instruction.leading)
+            self._lines[id(instruction)] = (line, line + instruction.line_count - 1)
+            line += instruction.text.count("\n")
         self._last = max((end for _, end in self._lines.values()), default=1)
 
     def span(self, nodes: Sequence[Instruction]) -> tuple[int, int]:

@@ -27,6 +27,8 @@ RESERVED_NAMES = frozenset({"scratch", "context"})
 #: BuildKit's valid stage name.
 VALID_NAME = re.compile(r"^[a-z][a-z0-9\-_.]*$")
 DEFAULT_SHELL = ("/bin/sh", "-c")
+#: Instructions that change what later ones see (the others are not read for the scope).
+_SCOPE_WORDS = frozenset({"arg", "env", "workdir", "user", "shell"})
 _POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"})
 
 
@@ -61,8 +63,12 @@ class Stage:
     def body(self) -> tuple[Instruction, ...]:
         return self.instructions[1:]
 
-    def commands(self) -> Iterator[tuple[Instruction, Command]]:
+    def commands(self, *words: str) -> Iterator[tuple[Instruction, Command]]:
+        """The instructions and their commands; only those whose command word is one of
+        ``words`` when given (the others are not read)."""
         for instruction in self.instructions:
+            if words and instruction.word not in words:
+                continue
             command = instruction.command
             if command is not None:
                 yield instruction, command
@@ -165,7 +171,7 @@ class Model:
         current: list[Instruction] = []
         stage_commands: list[Command] = []
         for instruction in tree.instructions:
-            command = instruction.command
+            command = instruction.command if instruction.word == "from" else None
             if command is not None and command.name == "from":
                 if current and stage_commands:
                     self._add_stage(current, stage_commands[0])
@@ -179,7 +185,6 @@ class Model:
             self._add_stage(current, stage_commands[0])
         elif current:
             self.preamble = tuple(current)
-        self.references = list(self._references())
 
     def _add_stage(self, instructions: list[Instruction], command: Command) -> None:
         words = command.args if command.form == "words" else ()
@@ -277,6 +282,11 @@ class Model:
 
     # --- references -----------------------------------------------------------------------------
 
+    @cached_property
+    def references(self) -> list[Reference]:
+        """Every place that names a stage (read when first asked for)."""
+        return list(self._references())
+
     def _references(self) -> Iterator[Reference]:
         for stage in self.stages:
             if stage.image is not None:
@@ -284,7 +294,7 @@ class Model:
                 expanded = _expand(value, self.global_args, unset_is_empty=True) if "$" in value else value
                 target = self.by_name(expanded, before=stage.index) if expanded else None
                 yield Reference("from", stage.from_instruction, stage, value, stage.image, target, expanded=expanded)
-            for instruction, command in stage.commands():
+            for instruction, command in stage.commands("copy", "run"):
                 if command.name == "copy":
                     for part in command.flags:
                         source = _flag_value(part, "from")
@@ -327,8 +337,15 @@ class Model:
             base = self.base_of(stage)
             inherited = after.get(base.index) if base is not None else None
             scope = _Scope(dict(inherited.env), inherited.workdir, inherited.user, inherited.shell, inherited.user_set) if inherited else _Scope()
-            for instruction, command in stage.commands():
-                scopes[id(instruction)] = _Scope(scope.env, scope.workdir, scope.user, scope.shell, scope.user_set)
+            # One snapshot shared by every instruction until something changes the scope.
+            snapshot = _Scope(scope.env, scope.workdir, scope.user, scope.shell, scope.user_set)
+            for instruction in stage.instructions:
+                scopes[id(instruction)] = snapshot
+                if instruction.word not in _SCOPE_WORDS:
+                    continue
+                command = instruction.command
+                if command is None:
+                    continue
                 if command.name in ("arg", "env"):
                     scope.env = dict(scope.env)
                 name = command.name
@@ -355,6 +372,7 @@ class Model:
                     scope.user_set = True
                 elif name == "shell" and command.form == "exec":
                     scope.shell = form_values(command, instruction.escape)
+                snapshot = _Scope(scope.env, scope.workdir, scope.user, scope.shell, scope.user_set)
             after[stage.index] = scope
         return scopes
 
@@ -428,7 +446,7 @@ class Model:
             return []
         last: dict[str, Instruction] = {}
         for stage in self.chain(self.final):
-            for instruction, command in stage.commands():
+            for instruction, command in stage.commands("cmd", "entrypoint", "healthcheck"):
                 if command.name in ("cmd", "entrypoint", "healthcheck"):
                     last[command.name] = instruction
         found = [self.step(i) for i in last.values()]

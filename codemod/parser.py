@@ -744,7 +744,7 @@ def parse_command(instruction: Instruction) -> Command | None:
 
 
 _COMMANDS: dict[tuple[str, str], Command | None] = {}
-_COMMANDS_KEPT = 8192
+_COMMANDS_KEPT = 1024
 
 
 def clear_caches() -> None:

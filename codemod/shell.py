@@ -15,6 +15,7 @@ must decline, not guess, when the text is beyond them; a lexer that knows its li
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 
 #: Words that open or continue compound commands when they stand where a command name would.
@@ -29,6 +30,12 @@ STATE_CHANGING = frozenset({
     "function", "for", "select",
 })
 _OPERATORS = ("&&", "||", ";;", ";&", "|&", "&>", ">>", "<<-", "<<", "<>", ">|", ">&", "<&", ";", "|", "&", "(", ")", ">", "<")
+#: The operators by their first character, longest first (as in _OPERATORS).
+_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _op in _OPERATORS:
+    _BY_FIRST[_op[0]] = _BY_FIRST.get(_op[0], ()) + (_op,)
+#: A run of characters with no special meaning inside a word.
+_PLAIN = re.compile(r"[^ \t\n;&|()<>\\'\"`$]+")
 _REDIRECTIONS = frozenset({">>", "<<-", "<<", "<>", ">|", ">&", "<&", ">", "<", "&>"})
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "\n", ";;", ";&", "|&"})
 _BLANKS = " \t"
@@ -113,7 +120,7 @@ class Script:
         return [c for c in self.commands if c.name == name and all(a in c.args for a in args)]
 
 
-@functools.lru_cache(maxsize=1 << 15)
+@functools.lru_cache(maxsize=1024)
 def parse(text: str) -> Script:
     """Split ``text`` (one shell command line, newlines allowed) into simple commands.
 
@@ -170,9 +177,10 @@ class _Lexer:
 
     def _operator(self) -> str:
         text, pos = self.text, self.pos
-        if text[pos] == "\n":
+        ch = text[pos]
+        if ch == "\n":
             return "\n"
-        for op in _OPERATORS:
+        for op in _BY_FIRST.get(ch, ()):
             if text.startswith(op, pos):
                 # A redirection's file descriptor is part of the operator: 2>&1, 1>/dev/null.
                 return op
@@ -263,8 +271,10 @@ class _Lexer:
                 value.append(text[self.pos:end])
                 self.pos = end
             else:
-                value.append(ch)
-                self.pos += 1
+                plain = _PLAIN.match(text, self.pos)
+                end = plain.end() if plain is not None else self.pos + 1
+                value.append(text[self.pos:end])
+                self.pos = end
         self._add_word(Word(text[start:self.pos], "".join(value), start, self.pos))
 
     def _double_quoted(self) -> str:

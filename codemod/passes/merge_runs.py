@@ -149,10 +149,13 @@ def _analyze(instruction: Instruction, command: Command, model: Model) -> _Run:
     top = [i for i in invocations if i.command is None or i.command.depth == 0]
     script = step.script if step is not None else None
 
+    roles = instruction.__dict__.get("_merge_roles")
+    if roles is None:  # kept with the instruction: the same in every tree that holds it
+        roles = {m.name: _role(top, m) for m in MANAGERS}
+        object.__setattr__(instruction, "_merge_roles", roles)
+
     def made(blocker: str) -> _Run:
-        run_ = _Run(instruction, command, step, script, blocker, flags, top)
-        run_.roles = {m.name: _role(top, m) for m in MANAGERS}
-        return run_
+        return _Run(instruction, command, step, script, blocker, flags, top, roles)
 
     if command.form == "exec":
         return made("it is in the exec form")
@@ -198,6 +201,8 @@ def _read(tree: Dockerfile) -> tuple[Model, dict[int, _Run]]:
     model = Model.of(tree)
     runs: dict[int, _Run] = {}
     for instruction in tree.instructions:
+        if instruction.word != "run":
+            continue
         command = instruction.command
         if command is not None and command.name == "run" and model.stage_of(instruction) is not None:
             runs[id(instruction)] = _analyze(instruction, command, model)
@@ -428,6 +433,11 @@ def _cleanup(tree: Dockerfile, model: Model, runs: dict[int, _Run], cache_mounts
 def _learn(instruction: Instruction, model: Model, facts: _StageFacts, apk_clean: bool = False) -> None:
     """Update what the chain has left behind after ``instruction`` (as this pass leaves it:
     ``apk_clean`` when its edits make every apk command of the RUN keep no index)."""
+    word = instruction.word
+    if word in ("copy", "add") and "pip.conf" not in instruction.logical.text:
+        return  # no pip.conf among its words: not read (most COPY/ADD lines)
+    if word not in ("copy", "add", "env", "run"):
+        return
     command = instruction.command
     if command is None:
         return

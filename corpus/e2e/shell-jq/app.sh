@@ -1,0 +1,4 @@
+#!/bin/sh
+set -eu
+echo "$GREETING from $(pwd)"
+jq -r '.name + " " + (.version | tostring)' data.json
