@@ -54,6 +54,11 @@ def _list_passes() -> str:
 @click.option("--stdin-filename", default="-", metavar="NAME", help="The name to show for standard input.")
 @click.option("--list-passes", is_flag=True, help="List the passes and exit.")
 @click.option(
+    "--context", "build_context", metavar="DIR|none",
+    help="The build context of the files (default: a compose or bake file that builds them, else the "
+    "Dockerfile's directory when it holds every COPY source; 'none' for none).",
+)
+@click.option(
     "--cache-mounts", is_flag=True,
     help="merge-runs: keep package caches in RUN --mount=type=cache (BuildKit) instead of deleting them.",
 )
@@ -67,6 +72,7 @@ def cli(
     explain: bool,
     stdin_filename: str,
     list_passes: bool,
+    build_context: str | None,
     cache_mounts: bool,
     quiet: bool,
 ) -> None:
@@ -89,7 +95,7 @@ def cli(
         raise click.BadParameter(str(error.args[0]), param_hint="--select/--skip") from None
 
     tally = _Tally()
-    tally.context = Context(cache_mounts=cache_mounts)
+    tally.context = Context(cache_mounts=cache_mounts, build_context=build_context)
     would_change = False
     for name in paths:
         if name == "-":

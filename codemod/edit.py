@@ -83,3 +83,20 @@ def source_end(instruction: Instruction, part: Part, index: int) -> int:
     if index <= 0:
         return source_offset(instruction, part, 0)
     return instruction.logical.source_offset(part.at + index - 1) + 1
+
+
+def parse_fragment_instructions(texts: list[str], escape: str) -> list[Instruction] | None:
+    """New instructions from their texts (each ending in a newline), read by the parser; None
+    when one does not parse as exactly one instruction."""
+    from .errors import ParseError
+
+    found: list[Instruction] = []
+    for text in texts:
+        try:
+            instructions = parse_fragment(text, escape).instructions
+        except ParseError:
+            return None
+        if len(instructions) != 1:
+            return None
+        found.extend(instructions)
+    return found

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from . import merge_runs, name_stages
+from . import merge_runs, name_stages, order_copies
 from .base import REVIEW, SAFE, Context, Note, Outcome, Pass, Proposal
 
 #: Every pass, in run order.
 REGISTRY: tuple[Pass, ...] = (
     name_stages.PASS,
+    order_copies.PASS,
     merge_runs.PASS,
 )
 

@@ -22,6 +22,9 @@ class Context:
     path: str = "-"
     #: merge-runs: keep package caches in ``RUN --mount=type=cache`` instead of deleting them.
     cache_mounts: bool = False
+    #: The build context directory as given (``--context DIR``); "none" for none; None to find
+    #: it (a compose or bake file that builds this Dockerfile, or the Dockerfile's directory).
+    build_context: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 FROM node:20
 WORKDIR /usr/src/app
-COPY . .
 RUN apt-get update \
     && apt-get install -y --no-install-recommends tini \
     && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.jso[n] npm-shrinkwrap.jso[n] .npmr[c] ./
 RUN npm ci
+COPY . .
 RUN npm run build
 ENV NODE_ENV=production
 EXPOSE 3000

@@ -1,0 +1,231 @@
+"""Dependency installs, as data: which command installs an ecosystem's dependencies, which
+manifests it reads, and what can run before the sources are copied.
+
+order-copies reads this table to put the manifests and the install (or its dependency-only
+form) before ``COPY . .``; split-stages reads it to know what a builder stage installs. A row:
+
+- ``program`` and ``words``: the command (``npm ci``; ``pip install`` with ``-r``).
+- ``required``: manifests the command cannot run without (the first that exists of each
+  group; the group's first name is the one a COPY without the build context writes plainly).
+- ``optional``: files the command reads when present (lockfiles, configuration).
+- ``moves``: the install needs nothing but the manifests, so it moves before the sources; else
+  ``dependency_only`` is the command that fetches the dependencies from the manifests alone,
+  inserted before the sources while the original build step stays where it is.
+- ``needs_context``: without the build context this install cannot be moved safely (a Yarn
+  release in ``.yarn/releases``, a Maven multi-module build, a Gradle project...).
+- ``assumption``: what acting without the build context assumes, said in the explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Install:
+    ecosystem: str
+    program: str
+    #: Positional words after the program (``("ci",)``); the command has no other positional
+    #: word unless ``more`` (``npm install express`` installs a package, not the manifest).
+    words: tuple[str, ...]
+    required: tuple[tuple[str, ...], ...]
+    optional: tuple[str, ...] = ()
+    moves: bool = True
+    dependency_only: str | None = None
+    needs_context: str = ""
+    assumption: str = ""
+    more: bool = False
+    #: Options that make the command read something else than the manifests (``pip install -e .``).
+    declines_with: tuple[str, ...] = ()
+    #: Directories it reads when present (copied only with the build context).
+    optional_dirs: tuple[str, ...] = ()
+    #: The dependency-only step takes the original's options (``--only main``, ``--frozen``).
+    carry_options: bool = False
+
+
+INSTALLS: tuple[Install, ...] = (
+    Install(
+        "node", "npm", ("ci",),
+        required=(("package.json",), ("package-lock.json", "npm-shrinkwrap.json")),
+        optional=(".npmrc",),
+        optional_dirs=("patches",),
+        assumption="no npm lifecycle script (preinstall, install, postinstall, prepare) reads the sources",
+    ),
+    Install(
+        "node", "npm", ("install",),
+        required=(("package.json",),),
+        optional=("package-lock.json", "npm-shrinkwrap.json", ".npmrc"),
+        optional_dirs=("patches",),
+        assumption="no npm lifecycle script (preinstall, install, postinstall, prepare) reads the sources",
+    ),
+    Install(
+        "node", "npm", ("i",),
+        required=(("package.json",),),
+        optional=("package-lock.json", "npm-shrinkwrap.json", ".npmrc"),
+        optional_dirs=("patches",),
+        assumption="no npm lifecycle script (preinstall, install, postinstall, prepare) reads the sources",
+    ),
+    Install(
+        "node", "yarn", (),
+        required=(("package.json",),),
+        optional=("yarn.lock", ".yarnrc", ".yarnrc.yml", ".npmrc"),
+        optional_dirs=(".yarn/releases", ".yarn/plugins", ".yarn/patches", "patches"),
+        needs_context="Yarn 2+ reads its release from .yarn/releases (named in .yarnrc.yml), which only the build context shows",
+    ),
+    Install(
+        "node", "yarn", ("install",),
+        required=(("package.json",),),
+        optional=("yarn.lock", ".yarnrc", ".yarnrc.yml", ".npmrc"),
+        optional_dirs=(".yarn/releases", ".yarn/plugins", ".yarn/patches", "patches"),
+        needs_context="Yarn 2+ reads its release from .yarn/releases (named in .yarnrc.yml), which only the build context shows",
+    ),
+    Install(
+        "node", "pnpm", ("install",),
+        required=(("package.json",),),
+        optional=("pnpm-lock.yaml", "pnpm-workspace.yaml", ".npmrc", ".pnpmfile.cjs"),
+        optional_dirs=("patches",),
+        needs_context="pnpm reads patches and workspace packages that only the build context shows",
+    ),
+    Install(
+        "node", "pnpm", ("i",),
+        required=(("package.json",),),
+        optional=("pnpm-lock.yaml", "pnpm-workspace.yaml", ".npmrc", ".pnpmfile.cjs"),
+        optional_dirs=("patches",),
+        needs_context="pnpm reads patches and workspace packages that only the build context shows",
+    ),
+    Install(
+        "python", "pip", ("install",),
+        required=(),  # the files named by -r / -c
+        declines_with=("-e", "--editable", "."),
+        assumption="the requirement files name no other local file (-r, -c, -e, a path)",
+    ),
+    Install(
+        "python", "poetry", ("install",),
+        required=(("pyproject.toml",), ("poetry.lock",)),
+        optional=("poetry.toml",),
+        moves=False,
+        dependency_only="poetry install --no-root",
+        carry_options=True,
+        assumption="the project's own package is installed by the original step, after the sources",
+        more=True,
+    ),
+    Install(
+        "python", "pipenv", ("install",),
+        required=(("Pipfile",),),
+        optional=("Pipfile.lock",),
+        more=True,
+    ),
+    Install(
+        "python", "uv", ("sync",),
+        required=(("pyproject.toml",), ("uv.lock",)),
+        moves=False,
+        dependency_only="uv sync --no-install-project",
+        carry_options=True,
+        needs_context="uv workspaces and path dependencies are read from pyproject.toml, which only the build context shows",
+        more=True,
+    ),
+    Install(
+        "python", "pdm", ("install",),
+        required=(("pyproject.toml",), ("pdm.lock",)),
+        moves=False,
+        dependency_only="pdm install --no-self",
+        carry_options=True,
+        needs_context="pdm path dependencies are read from pyproject.toml, which only the build context shows",
+        more=True,
+    ),
+    Install(
+        "go", "go", ("mod", "download"),
+        required=(("go.mod",),),
+        optional=("go.sum",),
+        assumption="go.mod replaces no module with a local directory",
+        more=True,
+    ),
+    Install(
+        "go", "go", ("build",),
+        required=(("go.mod",),),
+        optional=("go.sum",),
+        moves=False,
+        more=True,
+        dependency_only="go mod download",
+        assumption="go.mod replaces no module with a local directory",
+    ),
+    Install(
+        "go", "go", ("install",),
+        required=(("go.mod",),),
+        optional=("go.sum",),
+        moves=False,
+        more=True,
+        dependency_only="go mod download",
+        assumption="go.mod replaces no module with a local directory",
+    ),
+    Install(
+        "ruby", "bundle", ("install",),
+        required=(("Gemfile",),),
+        optional=("Gemfile.lock", ".bundle/config"),
+        assumption="the Gemfile loads no gemspec or other local file",
+        more=True,
+    ),
+    Install(
+        "php", "composer", ("install",),
+        required=(("composer.json",),),
+        optional=("composer.lock", "auth.json"),
+        needs_context="composer runs the package's scripts and builds its autoloader from the sources",
+        more=True,
+    ),
+    Install(
+        "java", "mvn", ("package",),
+        required=(("pom.xml",),),
+        moves=False, more=True,
+        dependency_only="mvn dependency:go-offline",
+        needs_context="a multi-module build's modules, which dependency:go-offline cannot resolve before they are built, show only in the build context",
+    ),
+    Install(
+        "java", "mvn", ("install",),
+        required=(("pom.xml",),),
+        moves=False, more=True,
+        dependency_only="mvn dependency:go-offline",
+        needs_context="a multi-module build's modules, which dependency:go-offline cannot resolve before they are built, show only in the build context",
+    ),
+    Install(
+        "java", "mvn", ("verify",),
+        required=(("pom.xml",),),
+        moves=False, more=True,
+        dependency_only="mvn dependency:go-offline",
+        needs_context="a multi-module build's modules, which dependency:go-offline cannot resolve before they are built, show only in the build context",
+    ),
+    Install(
+        "java", "gradle", ("build",),
+        required=(("build.gradle", "build.gradle.kts"),),
+        moves=False, more=True,
+        dependency_only="gradle dependencies",
+        needs_context="a Gradle build reads settings, wrapper and subprojects that only the build context shows",
+    ),
+    Install(
+        "dotnet", "dotnet", ("restore",),
+        required=(),  # the project named on the command line
+        optional=("NuGet.config", "nuget.config", "Directory.Build.props", "Directory.Packages.props", "global.json"),
+        needs_context="a solution's or a directory's projects show only in the build context",
+        more=True,
+    ),
+    Install(
+        "rust", "cargo", ("build",),
+        required=(("Cargo.toml",),),
+        optional=("Cargo.lock",),
+        moves=False, more=True,
+        dependency_only="cargo fetch",
+        needs_context="cargo fetch needs the package's targets (src/main.rs, build.rs, a workspace's members), which only the build context shows",
+    ),
+)
+
+
+def find(program: str, positional: tuple[str, ...]) -> Install | None:
+    """The row for a command: its program and its positional words."""
+    for row in INSTALLS:
+        if row.program != program:
+            continue
+        if positional[: len(row.words)] != row.words:
+            continue
+        if len(positional) > len(row.words) and not row.more and row.program not in ("pip",):
+            continue
+        return row
+    return None

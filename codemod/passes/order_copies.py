@@ -1,0 +1,656 @@
+"""order-copies: the dependency manifests are copied and installed before the sources.
+
+## What it does
+Where a stage runs a dependency install (``npm ci``, ``pip install -r requirements.txt``,
+``go mod download``, ``bundle install``, ``poetry install``...; the table is
+``codemod/knowledge/installs.py``) after a COPY that brings the manifests along with the sources
+(``COPY . .``, ``COPY ./ /app``, ``COPY src/ ./`` holding them), it inserts before that COPY a
+COPY of just the manifests to the same destination (same ``--chown``, ``--chmod``, ``--link``;
+the destination resolved against WORKDIR) and the install, so that a change to the sources no
+longer invalidates the dependency layer. An install that needs nothing but the manifests moves
+(when it opens a RUN that goes on with other commands, such as ``npm ci && npm run build``, the
+RUN is split there); where the build needs the sources (``go build``, ``poetry install``), a
+dependency-only step (``go mod download``, ``poetry install --no-root``) is inserted and the
+build stays. Instructions between the COPY and the install that the install may rely on and
+that do not read the sources (ENV, ARG, USER, LABEL, EXPOSE, system package installs) move
+along, in order.
+
+With the build context (``--context``, a compose or bake file, or the Dockerfile's directory
+holding every COPY source) it copies exactly the manifests that exist and are not excluded by
+``.dockerignore``, follows the files the install reads (``-r`` includes of requirement files),
+and declines where a lifecycle script (npm ``postinstall``...) or a local path needs the sources.
+Without it, it acts only where the install command itself guarantees its manifests, writes the
+optional ones as patterns that may match nothing (``.npmr[c]``) beside one that must exist, and
+says what it assumed.
+
+## Why
+``COPY . .`` before the install makes every source edit download and build every dependency
+again: the most common cache mistake in real Dockerfiles (hadolint and BuildKit only report it).
+
+## Example
+    WORKDIR /app                      WORKDIR /app
+    COPY . .                          COPY package.json package-lock.jso[n] npm-shrinkwrap.jso[n] .npmr[c] ./
+    RUN npm ci                  ->    RUN npm ci
+    RUN npm run build                 COPY . .
+                                      RUN npm run build
+
+## Safety
+``review``: the layers and the build cache change on purpose; the image's files and
+configuration must not (the ``verify`` command builds both to show it).
+
+## Caveats (it declines, and says why with --explain)
+- An instruction between the source COPY and the install that may read the sources (a RUN it
+  cannot prove source-free, another COPY or ADD, WORKDIR, VOLUME), or a COPY whose sources or
+  destination use variables the moved instructions change.
+- A COPY with several directory sources (without the context), ``--from``, ``--exclude``,
+  ``--parents``, a heredoc, or quoted or variable paths; an install in a RUN that is not its
+  first command, follows ``cd``, or is joined with ``;`` or ``||``.
+- Installs the table marks as needing the context (Yarn 2+, pnpm, composer, Maven, Gradle,
+  cargo, uv and pdm) when there is none; ``pip install -e``/``.``; Go before 1.16 or vendored;
+  a manifest the ``.dockerignore`` excludes; ``node_modules`` (or ``.venv``, ``vendor``) present
+  in the context and not excluded, which the later ``COPY . .`` would copy over the install.
+- Windows images, a non-POSIX SHELL and the backtick escape.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import commands
+from ..commands import Invocation
+from ..cst import Command, Dockerfile, Instruction
+from ..edit import Style, parse_fragment_instructions, reparse, source_offset, style_of
+from ..knowledge import images
+from ..knowledge.installs import Install, find
+from ..knowledge.managers import BY_NAME, MANAGERS
+from ..model import Model, Stage, is_root
+from ..steps import describe
+from .base import REVIEW, Context, Note, Outcome, Pass, Proposal
+
+#: Instructions that only set what later steps see or the image's configuration: they move
+#: with the install when they stand between the source COPY and it.
+_METADATA = frozenset({"env", "arg", "user", "label", "expose", "stopsignal", "healthcheck", "cmd", "entrypoint", "onbuild", "maintainer", "shell"})
+#: Programs a RUN may run and still be known not to read the sources.
+_SOURCE_FREE = frozenset({"useradd", "groupadd", "adduser", "addgroup", "usermod", "mkdir", "ln", "echo", "true", "locale-gen", "update-ca-certificates", "corepack", "ldconfig"})
+#: Where a program installs packages that the later source COPY would copy over.
+_PRODUCED = {"node": ("node_modules",), "python": (".venv", "venv"), "ruby": ("vendor/bundle",), "php": ("vendor",), "go": ()}
+_BASE = "/@workdir"  # the base image's WORKDIR, when the Dockerfile sets none
+
+
+@dataclass(frozen=True)
+class _Found:
+    """An install that runs after the sources were copied."""
+
+    stage: Stage
+    copy: Instruction
+    install: Instruction
+    invocation: Invocation
+    row: Install
+    between: tuple[Instruction, ...]
+    workdir: str
+
+
+@dataclass
+class _Plan:
+    manifests: list[str] = field(default_factory=list)
+    #: Extra (source, destination) COPYs for directories and workspace members.
+    extra: list[tuple[str, str]] = field(default_factory=list)
+    assumed: str = ""
+
+
+def run(tree: Dockerfile, context: Context) -> Outcome:
+    model = Model.of(tree)
+    notes: list[Note] = []
+    build = _build_context(tree, context, notes)
+    for stage in model.stages:
+        found = _find(stage, model, notes)
+        if found is None:
+            continue
+        outcome = _rewrite(tree, model, found, build, notes)
+        if outcome is not None:
+            outcome.notes[:0] = notes
+            return outcome  # one change per round: the next round sees the new tree
+    return Outcome(tree, notes=notes)
+
+
+# --- the build context -------------------------------------------------------------------------
+
+
+def _build_context(tree: Dockerfile, context: Context, notes: list[Note]) -> object | None:
+    """The build context (``codemod.context.BuildContext``) or None, resolved once per file."""
+    if context.path in ("-", "") and not context.build_context:
+        return None
+    from .. import context as contexts
+
+    if context.build_context == "none":
+        return None
+    sources = _literal_sources(tree)
+    dockerfile = Path(context.path) if context.path not in ("-", "") else Path(context.build_context or ".") / "Dockerfile"
+    found, _why = contexts.resolve(dockerfile, context.build_context, sources=sources)
+    return found
+
+
+def _literal_sources(tree: Dockerfile) -> list[str]:
+    found: list[str] = []
+    for instruction in tree.instructions:
+        if instruction.word not in ("copy", "add"):
+            continue
+        command = instruction.command
+        if command is None or command.flag("from") is not None or instruction.heredocs:
+            continue
+        words = _words(command)
+        if words is None:
+            continue
+        found.extend(w for w in words[:-1] if "$" not in w and "://" not in w)
+    return found
+
+
+# --- finding the pattern ---------------------------------------------------------------------
+
+
+def _words(command: Command) -> list[str] | None:
+    """COPY/ADD arguments when written plainly (no quotes, escapes or variables)."""
+    if command.form != "words":
+        return None
+    words = [p.text for p in command.args]
+    if any(ch in w for w in words for ch in "\"'\\`"):
+        return None
+    return words
+
+
+def _resolve(path: str, workdir: str | None) -> str:
+    base = workdir if workdir is not None else _BASE
+    joined = path if path.startswith("/") else posixpath.join(base, path)
+    return posixpath.normpath(joined)
+
+
+def _install_of(instruction: Instruction, model: Model) -> tuple[Invocation, Install] | None:
+    step = model.step(instruction)
+    if step is None or step.script is None:
+        return None
+    for invocation in step.invocations:
+        command = invocation.command
+        if command is None or command.depth != 0 or invocation.nested:
+            continue
+        row = _row(invocation)
+        if row is not None:
+            return invocation, row
+    return None
+
+
+def _row(invocation: Invocation) -> Install | None:
+    program = invocation.program
+    if program in ("gradlew",):
+        program = "gradle"
+    manager = BY_NAME.get("pip") if program == "pip" else None
+    if manager is not None:
+        words = commands.positionals(invocation, manager)
+        if words[:1] != ("install",) or not _requirement_files(invocation):
+            return None
+        return find("pip", ("install",))
+    words = tuple(a for a in invocation.args if not a.startswith("-"))
+    if program == "npm" and BY_NAME["npm"] is not None:
+        words = commands.positionals(invocation, BY_NAME["npm"])
+    return find(program, words)
+
+
+def _requirement_files(invocation: Invocation) -> list[str]:
+    files = []
+    args = invocation.args
+    for i, arg in enumerate(args):
+        for flag in ("-r", "--requirement", "-c", "--constraint"):
+            if arg == flag and i + 1 < len(args):
+                files.append(args[i + 1])
+            elif arg.startswith(flag + "=") and flag.startswith("--"):
+                files.append(arg.split("=", 1)[1])
+            elif flag in ("-r", "-c") and arg.startswith(flag) and len(arg) > 2 and not arg.startswith("--"):
+                files.append(arg[2:])
+    return files
+
+
+def _find(stage: Stage, model: Model, notes: list[Note]) -> _Found | None:
+    body = list(stage.body)
+    for position, instruction in enumerate(body):
+        if instruction.word != "run":
+            continue
+        hit = _install_of(instruction, model)
+        if hit is None:
+            continue
+        invocation, row = hit
+        for back in range(position - 1, -1, -1):
+            earlier = body[back]
+            if earlier.word not in ("copy", "add"):
+                continue
+            command = earlier.command
+            if command is None or command.flag("from") is not None:
+                continue
+            brings = _brings_sources(earlier, model)
+            if brings is None:
+                if _copies_manifests(earlier, row, model, model.workdir(instruction) or _BASE):
+                    break  # the manifests were copied on purpose before the install
+                continue  # files for elsewhere: it stands between (and is explained there)
+            if brings:
+                if not row.moves and _has_dependency_step(body[:back], row, model):
+                    break
+                return _Found(stage, earlier, instruction, invocation, row, tuple(body[back + 1:position]), model.workdir(instruction) or _BASE)
+            break
+    return None
+
+
+def _has_dependency_step(before: list[Instruction], row: Install, model: Model) -> bool:
+    """An earlier RUN of the stage already runs the dependency-only step (``go mod download``)."""
+    assert row.dependency_only is not None
+    program, *words = row.dependency_only.split()
+    positional_words = tuple(w for w in words if not w.startswith("-"))
+    option_words = {w for w in words if w.startswith("-")}
+    for instruction in before:
+        if instruction.word != "run":
+            continue
+        step = model.step(instruction)
+        for invocation in step.invocations if step is not None else []:
+            positional = tuple(a for a in invocation.args if not a.startswith("-"))
+            if invocation.program == program and positional[: len(positional_words)] == positional_words and option_words <= set(invocation.args):
+                return True
+    return False
+
+
+def _copies_manifests(copy: Instruction, row: Install, model: Model, workdir: str) -> bool:
+    """A COPY of named files that puts one of the install's manifests where it runs."""
+    command = copy.command
+    words = _words(command) if command is not None else None
+    if not words or len(words) < 2:
+        return False
+    names = {name for group in row.required for name in group} | set(row.optional)
+    if row.program == "pip":
+        return True  # requirement files are named by the command: any COPY of files may be one
+    destination = _resolve(words[-1], model.workdir(copy))
+    for source in words[:-1]:
+        base = posixpath.basename(source.rstrip("/"))
+        if any(fnmatch.fnmatchcase(name, base) for name in names) and (destination == workdir or destination.rstrip("/") == workdir):
+            return True
+        if base in names and posixpath.normpath(destination) == posixpath.normpath(posixpath.join(workdir, base)):
+            return True
+    return False
+
+
+def _brings_sources(copy: Instruction, model: Model) -> bool | None:
+    """True: a COPY of a directory (``.``, ``./``, ``src/``) that may hold the manifests with the
+    sources; None: a COPY of named files; False: one this pass cannot read."""
+    command = copy.command
+    assert command is not None
+    words = _words(command)
+    if words is None or len(words) < 2 or copy.heredocs:
+        return False
+    sources = words[:-1]
+    if any("$" in s or "://" in s for s in sources):
+        return False
+    if any(s in (".", "./", "/") or s.endswith("/") for s in sources):
+        return True
+    if any(ch in s for s in sources for ch in "*?["):
+        return None
+    # A plain name: a directory (``COPY app /app``) or a file (``COPY package.json .``).
+    if any("." in posixpath.basename(s) for s in sources):
+        return None
+    return True
+
+
+# --- the rewrite ---------------------------------------------------------------------------------
+
+
+def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None, notes: list[Note]) -> Outcome | None:
+    install, copy = found.install, found.copy
+    subject = f"{found.invocation.display!r} left after {describe(copy)!r}"
+
+    def decline(why: str) -> None:
+        notes.append(Note(f"{subject}: {why}", (copy, install)))
+
+    if tree.escape != "\\" or not model.posix_shell(install):
+        decline("its shell is not a POSIX shell (SHELL, or the backtick escape of Windows images)")
+        return None
+    copy_command = copy.command
+    assert copy_command is not None
+    flags = [p.flag for p in copy_command.flags]
+    if any(not f.startswith(("--chown=", "--chmod=", "--link")) for f in flags):
+        decline(f"the COPY has flags this pass does not carry over ({', '.join(f for f in flags if not f.startswith(('--chown=', '--chmod=', '--link')))})")
+        return None
+    moved: list[Instruction] = []
+    for between in found.between:
+        reason = _why_not_movable(between, model, copy)
+        if reason:
+            decline(f"{describe(between)!r} stands between them and {reason}")
+            return None
+        moved.append(between)
+    run_ = _split_point(found)
+    if isinstance(run_, str):
+        decline(run_)
+        return None
+    if found.row.needs_context and build is None:
+        decline(f"without the build context: {found.row.needs_context}")
+        return None
+    words = _words(copy_command)
+    assert words is not None
+    destination = _resolve(words[-1], model.workdir(copy))
+    source = _source_dir(words[:-1])
+    if source is None:
+        decline("the COPY has several directory sources, and this pass cannot tell which holds the manifests")
+        return None
+    rel = posixpath.relpath(found.workdir, destination)
+    if rel.startswith(".."):
+        decline(f"the install runs in {found.workdir}, outside the COPY's destination {destination}")
+        return None
+    prefix = posixpath.normpath(posixpath.join(source, rel))
+    prefix = "" if prefix in (".", "/") else prefix.lstrip("/").rstrip("/") + "/"
+    plan = _plan(found, model, build, prefix)
+    if isinstance(plan, str):
+        decline(plan)
+        return None
+    produced = _overwritten(found, build, prefix)
+    if produced:
+        decline(f"{produced} is in the build context and not excluded by .dockerignore: the later COPY would copy it over what the install made (add it to .dockerignore)")
+        return None
+
+    style = style_of(tree)
+    keyword = _keyword_case(copy, "COPY")
+    run_keyword = _keyword_case(install, "RUN")
+    dest_text = words[-1] if rel == "." else (found.workdir if not found.workdir.startswith(_BASE) else posixpath.relpath(found.workdir, _BASE))
+    if not dest_text.endswith("/"):
+        dest_text += "/"
+    if dest_text == "./" and words[-1] == ".":
+        dest_text = "./"
+    flag_text = "".join(f"{f} " for f in flags)
+    new_texts: list[str] = []
+    for name in [m for m in plan.manifests if "/" in m]:
+        plan.manifests.remove(name)  # in a folder of its own: a COPY of its own, to that folder
+        plan.extra.insert(0, (name, posixpath.dirname(name)))
+    sources = [prefix + m for m in plan.manifests]
+    if sources and not _already_copied(found, sources, model):
+        new_texts.append(f"{keyword} {flag_text}{' '.join(sources)} {dest_text}")
+    for src, dst in plan.extra:
+        target = posixpath.join(dest_text, dst) if dst not in ("", ".") else dest_text
+        new_texts.append(f"{keyword} {flag_text}{prefix + src} {target.rstrip('/')}/")
+    install_command = install.command
+    assert install_command is not None
+    run_flags = "".join(f"{p.text} " for p in install_command.flags)
+    if found.row.moves:
+        new_texts.append(f"{run_keyword} {run_flags}{run_.moved_text}")
+    else:
+        assert found.row.dependency_only is not None
+        new_texts.append(f"{run_keyword} {run_flags}{_dependency_only(found)}")
+    inserted = parse_fragment_instructions([t + style.newline for t in new_texts], tree.escape)
+    if inserted is None:
+        decline("the instructions it would write do not parse")
+        return None
+
+    kept_install: Instruction | None = install
+    if found.row.moves:
+        kept_install = None if run_.rest is None else _rest_of(install, run_.rest)
+    order: list[Instruction] = []
+    for instruction in tree.instructions:
+        if instruction is copy:
+            order.extend(moved)
+            order.extend(inserted)
+            order.append(copy)
+        elif instruction in moved:
+            continue
+        elif instruction is install:
+            if kept_install is not None:
+                order.append(kept_install)
+        else:
+            order.append(instruction)
+    what = "moved" if found.row.moves else f"added {_dependency_only(found)!r}"
+    explanation = (
+        f"copied the manifests ({', '.join(plan.manifests + [s for s, _ in plan.extra])}) and {what} "
+        f"before {describe(copy)!r}, so a change to the sources no longer repeats {found.invocation.display!r}"
+    )
+    if moved:
+        explanation += f" ({len(moved)} instruction{'s' if len(moved) > 1 else ''} between them moved along, in order)"
+    if plan.assumed:
+        explanation += f"; assumed {plan.assumed}"
+    made = tuple(inserted) + ((kept_install,) if kept_install is not None else ())
+    proposal = Proposal(explanation, REVIEW, (copy, install, *moved), made)
+    return Outcome(tree.with_changes(instructions=tuple(order)), [proposal], [])
+
+
+def _keyword_case(instruction: Instruction, word: str) -> str:
+    command = instruction.command
+    written = command.keyword.text if command is not None else word
+    return word.lower() if written.islower() else word
+
+
+def _why_not_movable(instruction: Instruction, model: Model, copy: Instruction) -> str:
+    word = instruction.word
+    if word in _METADATA:
+        if word in ("env", "arg") and "$" in copy.logical.text:
+            return "sets variables and the COPY uses variables"
+        return ""
+    if word == "run":
+        step = model.step(instruction)
+        if step is None or step.script is None or step.unreadable:
+            return "may read the sources (this pass cannot read all of it)"
+        for invocation in step.invocations:
+            if invocation.program in _SOURCE_FREE:
+                continue
+            if any(commands.subcommand(invocation, m) is not None for m in MANAGERS if m.name not in ("pip", "npm")):
+                continue
+            if invocation.program == "rm" and all(a.startswith(("/var/lib/apt", "/var/cache", "/tmp")) or a.startswith("-") for a in invocation.args):
+                continue
+            return f"may read the sources ({invocation.display})"
+        return ""
+    if word in ("copy", "add"):
+        return "copies files the install may read"
+    if word == "workdir":
+        copy_command = copy.command
+        words = _words(copy_command) if copy_command is not None else None
+        if words and words[-1].startswith("/") and "$" not in instruction.logical.text:
+            return ""  # the COPY's destination is absolute: the WORKDIR does not change it
+        return "changes the directory the COPY writes to"
+    return f"is a {word.upper()} this pass does not move"
+
+
+@dataclass
+class _Split:
+    moved_text: str
+    #: The RUN's text after the install (None: the install was the whole RUN).
+    rest: tuple[int, int] | None
+
+
+def _split_point(found: _Found) -> _Split | str:
+    """Where the install ends in its RUN: it must be the RUN's first command, followed by
+    nothing or by ``&&`` and more."""
+    install = found.install
+    step_command = found.invocation.command
+    assert step_command is not None
+    command = install.command
+    assert command is not None
+    if command.form != "shell" or not command.args or install.heredocs:
+        return "the install RUN is not in the shell form"
+    part = command.args[0]
+    text = part.text
+    from .. import shell
+
+    script = shell.parse(text)
+    if script.unknown or script.comments or script.heredocs or script.backgrounds:
+        return "the install RUN's shell text is beyond this pass (comments, heredocs, unbalanced quotes, &)"
+    top = script.top_level
+    if not top or top[0].start != step_command.start:
+        return "the install is not the first command of its RUN"
+    if step_command.words and step_command.words[0].value != found.invocation.program and not found.invocation.program:
+        return "the install runs through a wrapper"
+    if not found.row.moves:
+        return _Split(text, None)
+    if step_command.operator in ("", "\n") and len(top) == 1:
+        return _Split(text[step_command.start:step_command.end], None)
+    if step_command.operator != "&&":
+        return f"the install is followed by {step_command.operator!r}, so the rest of the RUN runs after it fails"
+    following = top[1]
+    start = source_offset(install, part, step_command.start)
+    end = source_offset(install, part, following.start)
+    return _Split(text[step_command.start:step_command.end], (start, end))
+
+
+def _rest_of(install: Instruction, span: tuple[int, int]) -> Instruction:
+    text = install.text
+    start, end = span
+    return reparse(install, text[:start] + text[end:])
+
+
+def _dependency_only(found: _Found) -> str:
+    """The dependency-only command, with the original's options where the row says so."""
+    row = found.row
+    assert row.dependency_only is not None
+    if not row.carry_options:
+        return row.dependency_only
+    words = list(found.invocation.args[len(row.words):])
+    options = [w for w in words if w not in row.dependency_only.split()]
+    return " ".join([row.dependency_only, *(shlex.quote(w) for w in options)])
+
+
+def _source_dir(sources: list[str]) -> str | None:
+    dirs = [s for s in sources if s in (".", "./", "/") or s.endswith("/") or "." not in posixpath.basename(s)]
+    if len(dirs) == 1:
+        return dirs[0].rstrip("/") or "."
+    return None
+
+
+def _already_copied(found: _Found, sources: list[str], model: Model) -> bool:
+    """An earlier COPY in the stage copies exactly these manifests to the install's directory."""
+    for instruction in found.stage.body:
+        if instruction is found.copy:
+            return False
+        if instruction.word != "copy":
+            continue
+        command = instruction.command
+        words = _words(command) if command is not None else None
+        if not words or (command is not None and command.flag("from") is not None):
+            continue
+        if _resolve(words[-1], model.workdir(instruction)) == found.workdir and set(words[:-1]) >= set(sources):
+            return True
+    return False
+
+
+def _overwritten(found: _Found, build: object | None, prefix: str) -> str:
+    from .. import context as contexts
+
+    if not isinstance(build, contexts.BuildContext):
+        return ""
+    for produced in _PRODUCED.get(found.row.ecosystem, ()):
+        if build.exists(prefix + produced):
+            return prefix + produced
+    return ""
+
+
+def _plan(found: _Found, model: Model, build: object | None, prefix: str) -> _Plan | str:
+    from .. import context as contexts
+
+    row = found.row
+    plan = _Plan()
+    ctx = build if isinstance(build, contexts.BuildContext) else None
+    if row.program == "pip":
+        files = _requirement_files(found.invocation)
+        for name in files:
+            if "$" in name or name.startswith(("/", "..")):
+                return f"the requirement file {name} is outside the directory the install runs in"
+        args = found.invocation.args
+        if any(a in ("-e", "--editable", ".", "./") or a.startswith(("-e.", "--editable=")) for a in args):
+            return "it installs a local path (-e or .), which needs the sources"
+        plan.manifests = list(dict.fromkeys(files))
+        if ctx is None:
+            plan.assumed = row.assumption
+            return plan
+        for name in list(plan.manifests):
+            if not ctx.exists(prefix + name):
+                return f"{prefix + name} is not in the build context (or .dockerignore excludes it)"
+            local = contexts.requirement_local_paths(ctx, prefix + name)
+            if local:
+                return f"{prefix + name} installs a local path ({local[0]}), which needs the sources"
+            for included in contexts.requirement_includes(ctx, prefix + name):
+                relative = included[len(prefix):] if included.startswith(prefix) else None
+                if relative is None or relative.startswith(".."):
+                    return f"{prefix + name} includes {included}, outside the directory the install runs in"
+                if relative not in plan.manifests:
+                    plan.manifests.append(relative)
+        return plan
+    if row.ecosystem == "go":
+        if any(a.startswith("-mod=vendor") for a in found.invocation.args):
+            return "it builds from vendor/, which holds the dependencies already"
+        if ctx is None:
+            image = model.image(found.stage)
+            ref = images.parse_image(image) if image else None
+            version = _go_version(ref)
+            if version is None or version < (1, 16):
+                return "Go before 1.16 (or an unknown Go) may build without go.mod, and without the build context this pass cannot see one"
+    for group in row.required:
+        if ctx is None:
+            # One of a group exists (npm ci needs a lockfile, whichever): each as a pattern
+            # beside the one name the command guarantees.
+            plan.manifests.extend([group[0]] if len(group) == 1 else [_optional(name) for name in group])
+        else:
+            present = [name for name in group if ctx.exists(prefix + name)]
+            if not present:
+                if len(group) > 1:
+                    return f"none of {', '.join(group)} is in the build context"
+                return f"{group[0]} is not in the build context (or .dockerignore excludes it)"
+            plan.manifests.extend(present)
+    for name in row.optional:
+        if "/" in name:
+            # In a folder of its own: a COPY of its own (with the context, when it exists).
+            if ctx is not None and ctx.exists(prefix + name):
+                plan.extra.append((name, posixpath.dirname(name)))
+        elif ctx is None:
+            plan.manifests.append(_optional(name))
+        elif ctx.exists(prefix + name):
+            plan.manifests.append(name)
+    if ctx is None:
+        plan.assumed = row.assumption
+        return plan
+    for directory in row.optional_dirs:
+        if ctx.is_dir(prefix + directory):
+            plan.extra.append((directory, directory))
+    if row.ecosystem == "go":
+        module_dir = prefix.rstrip("/") or "."
+        if ctx.exists(prefix + "go.work"):
+            return "a go.work workspace reads other modules' go.mod files"
+        if contexts.go_has_vendor(ctx, module_dir):
+            return "the module is vendored (vendor/ holds the dependencies)"
+        replaced = contexts.go_local_replaces(ctx, module_dir)
+        if replaced:
+            return f"go.mod replaces a module with the local directory {replaced[0]}, which the download needs"
+    if row.ecosystem == "node":
+        package_dir = prefix.rstrip("/") or "."
+        members = contexts.node_workspaces(ctx, package_dir)
+        for directory in [package_dir, *members]:
+            for event, script in contexts.npm_lifecycle_scripts(ctx, directory).items():
+                if script.split()[:1] == ["patch-package"] and ("patches", "patches") in plan.extra:
+                    continue
+                where = "" if directory == package_dir else f" of {directory}"
+                return f"npm's {event} script{where} ({script!r}) may read the sources"
+        for member in members:
+            relative = member[len(prefix):] if member.startswith(prefix) else member
+            plan.extra.append((posixpath.join(relative, "package.json"), relative))
+    return plan
+
+
+def _optional(name: str) -> str:
+    """A pattern that matches ``name`` or nothing (a COPY may hold it beside one that exists)."""
+    return f"{name[:-1]}[{name[-1]}]"
+
+
+def _go_version(ref: images.ImageRef | None) -> tuple[int, ...] | None:
+    if ref is None or ref.library_name not in ("golang",):
+        return None
+    tag = (ref.tag or "latest").split("-", 1)[0]
+    if tag in ("latest", "alpine", "bookworm", "bullseye", "buster"):
+        return (1, 99)
+    return images.parse_version(tag)
+
+
+PASS = Pass(
+    name="order-copies",
+    summary="Copy the dependency manifests and install them before the sources, so source edits keep the dependency layer.",
+    safety=REVIEW,
+    run=run,
+)
