@@ -40,10 +40,13 @@ class Invocation:
     nested: bool = False
     #: The words of ``command`` that are the program and its arguments (top-level only).
     first_word: int = 0
+    #: The program as written, without its folder (``pip3.11``; ``python3 -m pip`` for a module
+    #: run by an interpreter): which of several installed copies runs.
+    spelled: str = ""
 
     @property
     def display(self) -> str:
-        return " ".join((self.program, *self.args[:3]))
+        return " ".join((self.spelled or self.program, *self.args[:3]))
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,9 @@ def _unwrap(
         return
     program = program_name(words[at])
     args = tuple(words[at + 1:])
+    spelled = words[at].rsplit("/", 1)[-1]
     if program == "python" and len(args) >= 2 and args[0] == "-m":
+        spelled = f"{spelled} -m {args[1]}"
         program, args = program_name(args[1]), args[2:]
     if program in SHELLS:
         _shell(program, args, command, sudo, depth, found, unreadable)
@@ -142,7 +147,7 @@ def _unwrap(
         target = args[0] if args else "its input"
         unreadable.append(Unreadable(f"it sources the script {target}", "script"))
         return
-    found.append(Invocation(program, args, command, sudo, nested, at))
+    found.append(Invocation(program, args, command, sudo, nested, at, spelled))
     if program.endswith((".sh", ".bash")):
         unreadable.append(Unreadable(f"it runs the script {words[at]}", "script"))
     elif "/" in words[at] and program not in NEVER_USE_INDEX and not _manager_program(program):
@@ -172,7 +177,7 @@ def _text(text: str, command: shell.SimpleCommand | None, sudo: bool, depth: int
         return
     inner, blind = read(shell.parse(text), depth + 1)
     for invocation in inner:
-        found.append(Invocation(invocation.program, invocation.args, command, sudo or invocation.sudo, True, 0))
+        found.append(Invocation(invocation.program, invocation.args, command, sudo or invocation.sudo, True, 0, invocation.spelled))
     unreadable.extend(blind)
 
 
@@ -265,3 +270,15 @@ def index_use(invocation: Invocation, manager: Manager) -> str:
             if words[:1] and words[0] in subcommands:
                 return NEEDS
     return NONE
+
+
+def pip_copy(invocation: Invocation) -> str:
+    """Which installed pip an invocation runs, as far as its spelling tells: "pip" (the default
+    one), "pip2", "pip3", "pip3.11"... (``python3 -m pip`` is "pip3", ``python -m pip`` "pip")."""
+    spelled = invocation.spelled or invocation.program
+    word = spelled.split(" -m ", 1)[0] if " -m " in spelled else spelled
+    for prefix in ("python", "pypy", "pip"):
+        if word.startswith(prefix):
+            version = word[len(prefix):]
+            return "pip" + version if all(ch.isdigit() or ch == "." for ch in version) else "pip"
+    return "pip"

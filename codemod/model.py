@@ -515,7 +515,7 @@ class Model:
 
         image = self.image(stage)
         ref = images.parse_image(image) if image else None
-        state = _pip_of_image(ref)
+        state = _PipState({}, _pip_of_image(ref))
         release = images.release_of(ref) if ref is not None else None
         for node in self.chain(stage):
             for instruction in node.body:
@@ -524,9 +524,9 @@ class Model:
                     continue
                 fetches_get_pip = any(i.program in ("curl", "wget") and any(a.endswith("get-pip.py") for a in i.args) for i in step.invocations)
                 for invocation in step.invocations:
-                    if node is stage:
-                        table[id(invocation)] = state
-                    state = _pip_after(invocation, state, release, ref, fetches_get_pip)
+                    if node is stage and invocation.program == "pip":
+                        table[id(invocation)] = state.of(commands.pip_copy(invocation))
+                    _pip_after(invocation, state, release, fetches_get_pip)
 
     def expand(self, text: str, instruction: Instruction) -> str | None:
         """``text`` with ``$VAR``/``${VAR}``/``${VAR:-x}``/``${VAR:+x}`` replaced from the scope of
@@ -615,8 +615,38 @@ def _pip_of_image(ref: object | None) -> PipVersion:
     return PipVersion(None, f"which pip {ref.text} carries is not known")
 
 
-def _pip_after(invocation: commands.Invocation, state: PipVersion, release: object | None, ref: object | None, fetches_get_pip: bool) -> PipVersion:
-    """The pip after ``invocation`` ran."""
+@dataclass
+class _PipState:
+    """The pips a stage has at some point: one per copy (``pip``, ``pip2``, ``pip3``,
+    ``pip3.11``: each spelling may run another installation), and what an unnamed copy is."""
+
+    copies: dict[str, PipVersion]
+    default: PipVersion
+
+    def of(self, copy: str) -> PipVersion:
+        if copy in self.copies:
+            return self.copies[copy]
+        major = copy[:4]  # pip3.11 -> pip3
+        if major != copy and major in self.copies:
+            return self.copies[major]
+        return self.default
+
+    def set(self, copies: list[str], version: PipVersion) -> None:
+        for copy in copies:
+            self.copies[copy] = version
+
+
+#: Distribution packages and the pip copies they install.
+_PIP_PACKAGE_COPIES = {
+    "python-pip": ["pip", "pip2"], "python2-pip": ["pip", "pip2"], "python27-pip": ["pip", "pip2"],
+    "py-pip": ["pip", "pip2"], "python3-pip": ["pip3"], "py3-pip": ["pip3", "pip"],
+    "python36-pip": ["pip3"], "python38-pip": ["pip3"], "python39-pip": ["pip3"], "python3.11-pip": ["pip3"],
+    "python-pip-whl": [],
+}
+
+
+def _pip_after(invocation: commands.Invocation, state: _PipState, release: object | None, fetches_get_pip: bool) -> None:
+    """Update ``state`` with what ``invocation`` does to the pips."""
     from .knowledge import images
     from .knowledge import managers
     from .knowledge.managers import BY_NAME, PIP_PACKAGES
@@ -625,34 +655,41 @@ def _pip_after(invocation: commands.Invocation, state: PipVersion, release: obje
     if program == "pip":
         words = commands.positionals(invocation, BY_NAME["pip"])
         if words[:1] == ("install",) and any(w == "pip" or w.startswith(("pip==", "pip>", "pip<", "pip~", "pip!")) for w in words[1:]):
+            copy = commands.pip_copy(invocation)
             pinned = next((w for w in words[1:] if w.startswith("pip==")), None)
             if pinned is not None:
-                version = _version(pinned[len("pip=="):])
-                return PipVersion(version, f"{invocation.display} pins it")
-            if any(w.startswith(("pip<", "pip~", "pip!")) for w in words[1:]):
-                return PipVersion(None, f"{invocation.display} chooses a version this pass cannot tell")
-            return PipVersion(_RECENT_PIP, f"{invocation.display} upgrades it")
-        return state
+                state.set([copy], PipVersion(_version(pinned[len("pip=="):]), f"{invocation.display} pins it"))
+            elif any(w.startswith(("pip<", "pip~", "pip!")) for w in words[1:]):
+                state.set([copy], PipVersion(None, f"{invocation.display} chooses a version this pass cannot tell"))
+            else:
+                state.set([copy], PipVersion(_RECENT_PIP, f"{invocation.display} upgrades it"))
+        return
     if program == "python" and (any(a.endswith("get-pip.py") for a in invocation.args) or (fetches_get_pip and not invocation.args)):
-        return PipVersion(_RECENT_PIP, "get-pip.py installs a recent pip")
-    if program in ("easy_install", "easy_install-2.7", "easy_install3") and "pip" in invocation.args:
-        return PipVersion(None, "easy_install installs a pip of its own choosing")
+        copy = commands.pip_copy(invocation)
+        state.set(list(dict.fromkeys(["pip", copy])), PipVersion(_RECENT_PIP, "get-pip.py installs a recent pip"))
+        return
+    if program.startswith("easy_install") and "pip" in invocation.args:
+        state.set(["pip", "pip2", "pip3"], PipVersion(None, "easy_install installs a pip of its own choosing"))
+        return
     for manager in ("apt", "apk", "yum", "dnf", "microdnf", "zypper"):
         m = BY_NAME[manager]
-        if commands.subcommand(invocation, m) in m.install:
-            packages = [w.split("=", 1)[0] for w in commands.positionals(invocation, m)[1:]]
-            found = [p for p in packages if p in PIP_PACKAGES]
-            if not found:
-                return state
+        if commands.subcommand(invocation, m) not in m.install:
+            continue
+        packages = [w.split("=", 1)[0] for w in commands.positionals(invocation, m)[1:]]
+        for package in (p for p in packages if p in PIP_PACKAGES):
+            copies = _PIP_PACKAGE_COPIES.get(package, ["pip", "pip2", "pip3"])
             if not isinstance(release, images.Release):
-                return PipVersion(None, f"{found[0]} comes from a release this pass cannot tell")
-            version = images.package_at_least(release, found[0])
+                state.set(copies, PipVersion(None, f"{package} comes from a release this pass cannot tell"))
+                continue
+            version = images.package_at_least(release, package)
             if version is None:
-                return PipVersion(None, f"the version of {found[0]} in that release is not known")
-            if state.version is not None and managers.older(state.version, version):
-                version = state.version
-            return PipVersion(version, f"{found[0]} installs pip {'.'.join(map(str, version))}")
-    return state
+                state.set(copies, PipVersion(None, f"the version of {package} in that release is not known"))
+                continue
+            for copy in copies:
+                current = state.of(copy)
+                lowest = current.version if current.version is not None and managers.older(current.version, version) else version
+                state.set([copy], PipVersion(lowest, f"{package} installs pip {'.'.join(map(str, version))}"))
+        return
 
 
 def _version(text: str) -> tuple[int, ...] | None:

@@ -41,6 +41,13 @@ class Install:
     optional_dirs: tuple[str, ...] = ()
     #: The dependency-only step takes the original's options (``--only main``, ``--frozen``).
     carry_options: bool = False
+    #: The dependency-only step is a prefetch that may fail without failing the build
+    #: (``|| true``): it fills the cache where it can, and the original install, kept after the
+    #: sources, does the real work as before. For installs whose full needs only the build
+    #: context shows (Yarn 2+ releases, Maven modules, a solution's projects, composer scripts).
+    tolerant: bool = False
+    #: A command run after the dependency-only step whatever it did (removing a placeholder).
+    then: str = ""
 
 
 INSTALLS: tuple[Install, ...] = (
@@ -70,28 +77,38 @@ INSTALLS: tuple[Install, ...] = (
         required=(("package.json",),),
         optional=("yarn.lock", ".yarnrc", ".yarnrc.yml", ".npmrc"),
         optional_dirs=(".yarn/releases", ".yarn/plugins", ".yarn/patches", "patches"),
-        needs_context="Yarn 2+ reads its release from .yarn/releases (named in .yarnrc.yml), which only the build context shows",
+        moves=False,
+        tolerant=True,
+        dependency_only="",
+        carry_options=True,
     ),
     Install(
         "node", "yarn", ("install",),
         required=(("package.json",),),
         optional=("yarn.lock", ".yarnrc", ".yarnrc.yml", ".npmrc"),
         optional_dirs=(".yarn/releases", ".yarn/plugins", ".yarn/patches", "patches"),
-        needs_context="Yarn 2+ reads its release from .yarn/releases (named in .yarnrc.yml), which only the build context shows",
+        moves=False,
+        tolerant=True,
+        dependency_only="",
+        carry_options=True,
     ),
     Install(
         "node", "pnpm", ("install",),
         required=(("package.json",),),
         optional=("pnpm-lock.yaml", "pnpm-workspace.yaml", ".npmrc", ".pnpmfile.cjs"),
         optional_dirs=("patches",),
-        needs_context="pnpm reads patches and workspace packages that only the build context shows",
+        moves=False,
+        tolerant=True,
+        dependency_only="pnpm fetch",
     ),
     Install(
         "node", "pnpm", ("i",),
         required=(("package.json",),),
         optional=("pnpm-lock.yaml", "pnpm-workspace.yaml", ".npmrc", ".pnpmfile.cjs"),
         optional_dirs=("patches",),
-        needs_context="pnpm reads patches and workspace packages that only the build context shows",
+        moves=False,
+        tolerant=True,
+        dependency_only="pnpm fetch",
     ),
     Install(
         "python", "pip", ("install",),
@@ -121,8 +138,8 @@ INSTALLS: tuple[Install, ...] = (
         moves=False,
         dependency_only="uv sync --no-install-project",
         carry_options=True,
-        needs_context="uv workspaces and path dependencies are read from pyproject.toml, which only the build context shows",
         more=True,
+        tolerant=True,
     ),
     Install(
         "python", "pdm", ("install",),
@@ -130,8 +147,8 @@ INSTALLS: tuple[Install, ...] = (
         moves=False,
         dependency_only="pdm install --no-self",
         carry_options=True,
-        needs_context="pdm path dependencies are read from pyproject.toml, which only the build context shows",
         more=True,
+        tolerant=True,
     ),
     Install(
         "go", "go", ("mod", "download"),
@@ -169,29 +186,32 @@ INSTALLS: tuple[Install, ...] = (
         "php", "composer", ("install",),
         required=(("composer.json",),),
         optional=("composer.lock", "auth.json"),
-        needs_context="composer runs the package's scripts and builds its autoloader from the sources",
         more=True,
+        moves=False,
+        tolerant=True,
+        dependency_only="composer install --no-scripts --no-autoloader",
+        carry_options=True,
     ),
     Install(
         "java", "mvn", ("package",),
         required=(("pom.xml",),),
         moves=False, more=True,
         dependency_only="mvn dependency:go-offline",
-        needs_context="a multi-module build's modules, which dependency:go-offline cannot resolve before they are built, show only in the build context",
+        tolerant=True,
     ),
     Install(
         "java", "mvn", ("install",),
         required=(("pom.xml",),),
         moves=False, more=True,
         dependency_only="mvn dependency:go-offline",
-        needs_context="a multi-module build's modules, which dependency:go-offline cannot resolve before they are built, show only in the build context",
+        tolerant=True,
     ),
     Install(
         "java", "mvn", ("verify",),
         required=(("pom.xml",),),
         moves=False, more=True,
         dependency_only="mvn dependency:go-offline",
-        needs_context="a multi-module build's modules, which dependency:go-offline cannot resolve before they are built, show only in the build context",
+        tolerant=True,
     ),
     Install(
         "java", "gradle", ("build",),
@@ -204,16 +224,20 @@ INSTALLS: tuple[Install, ...] = (
         "dotnet", "dotnet", ("restore",),
         required=(),  # the project named on the command line
         optional=("NuGet.config", "nuget.config", "Directory.Build.props", "Directory.Packages.props", "global.json"),
-        needs_context="a solution's or a directory's projects show only in the build context",
         more=True,
+        moves=False,
+        tolerant=True,
+        dependency_only="dotnet restore",
+        carry_options=True,
     ),
     Install(
         "rust", "cargo", ("build",),
         required=(("Cargo.toml",),),
         optional=("Cargo.lock",),
         moves=False, more=True,
-        dependency_only="cargo fetch",
-        needs_context="cargo fetch needs the package's targets (src/main.rs, build.rs, a workspace's members), which only the build context shows",
+        dependency_only="mkdir -p src && echo 'fn main() {}' > src/main.rs && cargo fetch",
+        tolerant=True,
+        then="rm -rf src",
     ),
 )
 

@@ -517,6 +517,10 @@ def _command_cleanup(run_: _Run, manager: Manager, model: Model, style: Style, f
         return
     what = "apt's package lists" if manager is _APT else f"{manager.name}'s cache"
     subject = f"{what} not removed after {_describe_run(run_)!r}"
+    following = _next_run(run_, model)
+    if following is not None and following.role(manager) == "cleanup":
+        _note(notes, run_, f"{subject}: the next RUN cleans up after it (joining the two is left to a later round, once they can be joined)")
+        return
     if run_.blocker:
         _note(notes, run_, f"{subject}: {run_.blocker}")
         return
@@ -567,6 +571,24 @@ def _command_cleanup(run_: _Run, manager: Manager, model: Model, style: Style, f
     if sudo:
         why += f" (with sudo: the RUN runs as {user!r})"
     found.add(edit, why)
+
+
+def _next_run(run_: _Run, model: Model) -> _Run | None:
+    """The RUN right after this one in its stage, if the next instruction is a RUN."""
+    following: dict[int, Instruction] = model.__dict__.get("_next_instruction") or {}
+    if not following:
+        for stage in model.stages:
+            body = stage.body
+            for a, b in zip(body, body[1:]):
+                following[id(a)] = b
+        model.__dict__["_next_instruction"] = following
+    after = following.get(id(run_.instruction))
+    if after is None or after.word != "run":
+        return None
+    command = after.command
+    if command is None or command.name != "run":
+        return None
+    return _analyze(after, command, model)
 
 
 def _append(run_: _Run, style: Style, cleanup: str, replace_semicolon: bool) -> Edit:

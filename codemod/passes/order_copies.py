@@ -54,6 +54,7 @@ configuration must not (the ``verify`` command builds both to show it).
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import posixpath
 import shlex
@@ -221,6 +222,7 @@ def _find(stage: Stage, model: Model, notes: list[Note]) -> _Found | None:
         if hit is None:
             continue
         invocation, row = hit
+        workdir = _install_dir(instruction, invocation, model)
         for back in range(position - 1, -1, -1):
             earlier = body[back]
             if earlier.word not in ("copy", "add"):
@@ -230,30 +232,56 @@ def _find(stage: Stage, model: Model, notes: list[Note]) -> _Found | None:
                 continue
             brings = _brings_sources(earlier, model)
             if brings is None:
-                if _copies_manifests(earlier, row, model, model.workdir(instruction) or _BASE):
+                if _copies_manifests(earlier, row, model, workdir):
                     break  # the manifests were copied on purpose before the install
                 continue  # files for elsewhere: it stands between (and is explained there)
             if brings:
+                words = _words(command)
+                destination = _resolve(words[-1], model.workdir(earlier)) if words else ""
+                inside = posixpath.relpath(workdir, destination) if destination else ".."
+                if inside.startswith(".."):
+                    continue  # a folder copied elsewhere (COPY src /build/src): not the manifests
                 if not row.moves and _has_dependency_step(body[:back], row, model):
                     break
-                return _Found(stage, earlier, instruction, invocation, row, tuple(body[back + 1:position]), model.workdir(instruction) or _BASE)
+                return _Found(stage, earlier, instruction, invocation, row, tuple(body[back + 1:position]), workdir)
             break
     return None
 
 
+def _install_dir(instruction: Instruction, invocation: Invocation, model: Model) -> str:
+    """Where the install runs: the RUN's WORKDIR, then each literal ``cd`` before it."""
+    workdir = model.workdir(instruction) or _BASE
+    step = model.step(instruction)
+    script = step.script if step is not None else None
+    if script is None or invocation.command is None:
+        return workdir
+    for command in script.top_level:
+        if command.start >= invocation.command.start:
+            break
+        if command.name == "cd" and len(command.args) == 1 and "$" not in command.args[0] and command.args[0] != "-":
+            workdir = _resolve(command.args[0], workdir)
+    return workdir
+
+
 def _has_dependency_step(before: list[Instruction], row: Install, model: Model) -> bool:
     """An earlier RUN of the stage already runs the dependency-only step (``go mod download``)."""
+    from .. import shell
+
     assert row.dependency_only is not None
-    program, *words = row.dependency_only.split()
-    positional_words = tuple(w for w in words if not w.startswith("-"))
-    option_words = {w for w in words if w.startswith("-")}
+    marker: Invocation | None = None
+    if row.dependency_only:
+        found, _ = commands.read(shell.parse(row.dependency_only))
+        marker = next((i for i in found if i.program == row.program), found[0] if found else None)
+    program = marker.program if marker is not None else row.program
+    wanted = tuple(a for a in marker.args if not a.startswith("-")) if marker is not None else row.words
+    options = {a for a in marker.args if a.startswith("-")} if marker is not None else set()
     for instruction in before:
         if instruction.word != "run":
             continue
         step = model.step(instruction)
         for invocation in step.invocations if step is not None else []:
             positional = tuple(a for a in invocation.args if not a.startswith("-"))
-            if invocation.program == program and positional[: len(positional_words)] == positional_words and option_words <= set(invocation.args):
+            if invocation.program == program and positional[: len(wanted)] == wanted and options <= set(invocation.args):
                 return True
     return False
 
@@ -319,6 +347,8 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
         return None
     moved: list[Instruction] = []
     for between in found.between:
+        if _stays(between, model, found):
+            continue  # files for another place: it stays where it is, after the install
         reason = _why_not_movable(between, model, copy)
         if reason:
             decline(f"{describe(between)!r} stands between them and {reason}")
@@ -328,6 +358,8 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     if isinstance(run_, str):
         decline(run_)
         return None
+    if run_.workdir != found.workdir:
+        found = dataclasses.replace(found, workdir=run_.workdir)
     if found.row.needs_context and build is None:
         decline(f"without the build context: {found.row.needs_context}")
         return None
@@ -379,7 +411,7 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
         new_texts.append(f"{run_keyword} {run_flags}{run_.moved_text}")
     else:
         assert found.row.dependency_only is not None
-        new_texts.append(f"{run_keyword} {run_flags}{_dependency_only(found)}")
+        new_texts.append(f"{run_keyword} {run_flags}{run_.prefix}{_dependency_only(found)}")
     inserted = parse_fragment_instructions([t + style.newline for t in new_texts], tree.escape)
     if inserted is None:
         decline("the instructions it would write do not parse")
@@ -387,7 +419,7 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
 
     kept_install: Instruction | None = install
     if found.row.moves:
-        kept_install = None if run_.rest is None else _rest_of(install, run_.rest)
+        kept_install = None if run_.rest is None else reparse(install, run_.rest)
     order: list[Instruction] = []
     for instruction in tree.instructions:
         if instruction is copy:
@@ -402,10 +434,18 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
         else:
             order.append(instruction)
     what = "moved" if found.row.moves else f"added {_dependency_only(found)!r}"
-    explanation = (
-        f"copied the manifests ({', '.join(plan.manifests + [s for s, _ in plan.extra])}) and {what} "
-        f"before {describe(copy)!r}, so a change to the sources no longer repeats {found.invocation.display!r}"
-    )
+    manifests = ", ".join(plan.manifests + [s for s, _ in plan.extra])
+    if found.row.tolerant:
+        explanation = (
+            f"copied the manifests ({manifests}) and added {_dependency_only(found)!r} before {describe(copy)!r}: "
+            f"it fetches the dependencies from the manifests alone, so a change to the sources no longer downloads "
+            f"them again; where it cannot, it changes nothing, and {found.invocation.display!r} after the sources works as before"
+        )
+    else:
+        explanation = (
+            f"copied the manifests ({manifests}) and {what} "
+            f"before {describe(copy)!r}, so a change to the sources no longer repeats {found.invocation.display!r}"
+        )
     if moved:
         explanation += f" ({len(moved)} instruction{'s' if len(moved) > 1 else ''} between them moved along, in order)"
     if plan.assumed:
@@ -421,6 +461,33 @@ def _keyword_case(instruction: Instruction, word: str) -> str:
     return word.lower() if written.islower() else word
 
 
+#: Places whose files a dependency install reads wherever it runs: package-manager
+#: configuration, credentials and certificates.
+_CONFIG_PLACES = (
+    "/root", "/home", "/etc/pip.conf", "/etc/npmrc", "/usr/local/etc", "/etc/gemrc", "/usr/local/bundle",
+    "/usr/local/share/.config", "/etc/apt", "/etc/apk", "/etc/yum.repos.d", "/etc/ssl", "/etc/pki",
+    "/usr/local/share/ca-certificates", "/etc/ca-certificates", "/usr/share/ca-certificates", "/etc/gitconfig",
+)
+
+
+def _stays(instruction: Instruction, model: Model, found: _Found) -> bool:
+    """A COPY or ADD between the source COPY and the install that writes neither where the
+    install runs nor where package managers read their configuration: the install does not
+    see it, so it stays in place."""
+    if instruction.word not in ("copy", "add") or instruction.heredocs:
+        return False
+    command = instruction.command
+    words = _words(command) if command is not None else None
+    if not words or len(words) < 2 or "$" in words[-1]:
+        return False
+    destination = _resolve(words[-1], model.workdir(instruction))
+    workdir = found.workdir
+    for a, b in ((destination, workdir), (workdir, destination)):
+        if not posixpath.relpath(a, b).startswith(".."):
+            return False
+    return not any(destination == place or destination.startswith(place + "/") for place in _CONFIG_PLACES)
+
+
 def _why_not_movable(instruction: Instruction, model: Model, copy: Instruction) -> str:
     word = instruction.word
     if word in _METADATA:
@@ -431,14 +498,10 @@ def _why_not_movable(instruction: Instruction, model: Model, copy: Instruction) 
         step = model.step(instruction)
         if step is None or step.script is None or step.unreadable:
             return "may read the sources (this pass cannot read all of it)"
-        for invocation in step.invocations:
-            if invocation.program in _SOURCE_FREE:
-                continue
-            if any(commands.subcommand(invocation, m) is not None for m in MANAGERS if m.name not in ("pip", "npm")):
-                continue
-            if invocation.program == "rm" and all(a.startswith(("/var/lib/apt", "/var/cache", "/tmp")) or a.startswith("-") for a in invocation.args):
-                continue
-            return f"may read the sources ({invocation.display})"
+        for command in step.script.top_level:
+            reason = _reads_sources(command)
+            if reason:
+                return reason
         return ""
     if word in ("copy", "add"):
         return "copies files the install may read"
@@ -453,14 +516,20 @@ def _why_not_movable(instruction: Instruction, model: Model, copy: Instruction) 
 
 @dataclass
 class _Split:
+    #: The RUN text that moves before the sources (the install and what precedes it).
     moved_text: str
-    #: The RUN's text after the install (None: the install was the whole RUN).
-    rest: tuple[int, int] | None
+    #: The original RUN's text once the moved part is out (None: nothing is left).
+    rest: str | None
+    #: Where the install runs (after the ``cd`` before it).
+    workdir: str
+    #: The ``cd``s before the install, to repeat before what stays and a dependency-only step.
+    prefix: str = ""
 
 
 def _split_point(found: _Found) -> _Split | str:
-    """Where the install ends in its RUN: it must be the RUN's first command, followed by
-    nothing or by ``&&`` and more."""
+    """How the install comes out of its RUN: the commands before it must be ``cd`` to a
+    literal directory or programs known not to read the sources, joined with ``&&`` (a ``cd``
+    may be followed by ``;``); what follows it (after ``&&``) stays, after the same ``cd``s."""
     install = found.install
     step_command = found.invocation.command
     assert step_command is not None
@@ -469,44 +538,90 @@ def _split_point(found: _Found) -> _Split | str:
     if command.form != "shell" or not command.args or install.heredocs:
         return "the install RUN is not in the shell form"
     part = command.args[0]
-    text = part.text
     from .. import shell
 
-    script = shell.parse(text)
+    script = shell.parse(part.text)
     if script.unknown or script.comments or script.heredocs or script.backgrounds:
         return "the install RUN's shell text is beyond this pass (comments, heredocs, unbalanced quotes, &)"
     top = script.top_level
-    if not top or top[0].start != step_command.start:
-        return "the install is not the first command of its RUN"
-    if step_command.words and step_command.words[0].value != found.invocation.program and not found.invocation.program:
-        return "the install runs through a wrapper"
-    if not found.row.moves:
-        return _Split(text, None)
-    if step_command.operator in ("", "\n") and len(top) == 1:
-        return _Split(text[step_command.start:step_command.end], None)
+    if any(c.in_compound for c in top):
+        return "the install RUN has if/for/while/case at its top level"
+    position = next((n for n, c in enumerate(top) if c.start == step_command.start), None)
+    if position is None:
+        return "the install is nested in another command"
+    cds: list[str] = []
+    for before in top[:position]:
+        shown = part.text[before.start:before.end]
+        if before.operator != "&&" and not (before.name == "cd" and before.operator == ";"):
+            return f"{shown!r} comes before the install and is joined with {before.operator or 'a newline'!r}"
+        if before.name == "cd":
+            target = before.args[0] if before.args else ""
+            if not target or "$" in target or target == "-" or len(before.args) > 1:
+                return f"{shown!r} changes to a directory this pass cannot tell"
+            cds.append(shown)
+            continue
+        reason = _reads_sources(before)
+        if reason:
+            return f"{shown!r} runs before the install in the same RUN and {reason}"
+    first = top[0] if position else step_command
+    raw_start = source_offset(install, part, first.start)
+    raw_end = source_offset(install, part, step_command.end - 1) + 1
+    moved_text = install.text[raw_start:raw_end]
+    prefix = "".join(f"{c} && " for c in cds)
+    rest_commands = top[position + 1:]
+    if not found.row.moves or not rest_commands:
+        return _Split(moved_text, None, found.workdir, prefix)
     if step_command.operator != "&&":
-        return f"the install is followed by {step_command.operator!r}, so the rest of the RUN runs after it fails"
-    following = top[1]
-    start = source_offset(install, part, step_command.start)
-    end = source_offset(install, part, following.start)
-    return _Split(text[step_command.start:step_command.end], (start, end))
+        return f"the install is followed by {step_command.operator!r}, so the rest of the RUN would run after it failed"
+    rest_start = source_offset(install, part, rest_commands[0].start)
+    rest = install.text[:raw_start] + prefix + install.text[rest_start:]
+    return _Split(moved_text, rest, found.workdir, prefix)
 
 
-def _rest_of(install: Instruction, span: tuple[int, int]) -> Instruction:
-    text = install.text
-    start, end = span
-    return reparse(install, text[:start] + text[end:])
+def _reads_sources(command: object) -> str:
+    """Why a simple command may read the sources ("" when it cannot): only system package
+    managers, global installs of named packages, and the programs of _SOURCE_FREE are known not to."""
+    from .. import shell
+
+    assert isinstance(command, shell.SimpleCommand)
+    found, blind = commands.read(shell.Script("", [command]))
+    if blind:
+        return blind[0].reason
+    for invocation in found:
+        program = invocation.program
+        if program in _SOURCE_FREE:
+            continue
+        if any(commands.subcommand(invocation, m) is not None for m in MANAGERS if m.name not in ("pip", "npm")):
+            continue
+        if program == "pip" and commands.positionals(invocation, BY_NAME["pip"])[:1] == ("install",):
+            if not any(a in (".", "./", "-r", "-e", "-c", "--requirement", "--editable", "--constraint") or a.startswith(("./", "/", "-r", "-e", "-c")) for a in invocation.args):
+                continue
+        if program == "npm" and commands.positionals(invocation, BY_NAME["npm"])[:1] in (("install",), ("i",)) and any(a in ("-g", "--global") for a in invocation.args):
+            continue
+        return f"may read the sources ({invocation.display})"
+    return ""
+
+
+#: Options that make no sense before the sources (composer's autoloader is built after them).
+_NOT_CARRIED = frozenset({"-o", "--optimize-autoloader", "-a", "--classmap-authoritative", "--apcu-autoloader"})
 
 
 def _dependency_only(found: _Found) -> str:
-    """The dependency-only command, with the original's options where the row says so."""
+    """The dependency-only command, with the original's options where the row says so; a
+    tolerant prefetch ends in ``|| true`` (its failure leaves the build as it was)."""
     row = found.row
     assert row.dependency_only is not None
-    if not row.carry_options:
-        return row.dependency_only
-    words = list(found.invocation.args[len(row.words):])
-    options = [w for w in words if w not in row.dependency_only.split()]
-    return " ".join([row.dependency_only, *(shlex.quote(w) for w in options)])
+    base = row.dependency_only or " ".join([found.invocation.spelled or row.program, *row.words])
+    text = base
+    if row.carry_options:
+        words = list(found.invocation.args[len(row.words):])
+        options = [w for w in words if w not in base.split() and w not in _NOT_CARRIED]
+        text = " ".join([base, *(shlex.quote(w) for w in options)])
+    if row.tolerant:
+        text += " || true"
+    if row.then:
+        text += f"; {row.then}"
+    return text
 
 
 def _source_dir(sources: list[str]) -> str | None:
@@ -574,6 +689,20 @@ def _plan(found: _Found, model: Model, build: object | None, prefix: str) -> _Pl
                 if relative not in plan.manifests:
                     plan.manifests.append(relative)
         return plan
+    if row.program == "mvn" and any(a in ("-f", "--file") or a.startswith(("-f=", "--file=")) for a in found.invocation.args):
+        return "it names another pom with -f, which this pass does not follow"
+    if row.program == "dotnet":
+        projects = [a for a in found.invocation.args[len(row.words):] if not a.startswith("-")]
+        if projects:
+            if any("$" in p or p.startswith(("/", "..")) for p in projects):
+                return f"it restores {projects[0]}, outside the directory it runs in"
+            plan.manifests.extend(projects)
+        elif ctx is None:
+            plan.manifests.extend(_optional(n) for n in ("*.sln", "*.csproj", "*.fsproj", "*.vbproj"))
+        else:
+            plan.manifests.extend(g[len(prefix):] for pattern in ("*.sln", "*.csproj", "*.fsproj", "*.vbproj") for g in ctx.glob(prefix + pattern))
+            if not plan.manifests:
+                return "no project or solution file in the directory it restores"
     if row.ecosystem == "go":
         if any(a.startswith("-mod=vendor") for a in found.invocation.args):
             return "it builds from vendor/, which holds the dependencies already"

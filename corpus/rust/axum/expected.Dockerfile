@@ -1,5 +1,7 @@
 FROM rust:1.79 as builder
 WORKDIR /usr/src/app
+COPY Cargo.toml Cargo.loc[k] ./
+RUN mkdir -p src && echo 'fn main() {}' > src/main.rs && cargo fetch || true; rm -rf src
 COPY . .
 RUN cargo build --release
 
