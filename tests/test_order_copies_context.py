@@ -1,0 +1,124 @@
+"""order-copies with the build context: exact manifests, and the declines only the context can tell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import codemod
+from codemod.engine import refactor
+from codemod.passes import Context
+from reference import buildkit
+
+NODE = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n"
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def _run(root: Path, dockerfile: str, **files: str) -> codemod.Result:
+    _tree(root, {"Dockerfile": dockerfile, **files})
+    result = refactor(dockerfile, passes=["order-copies"], context=Context(path=str(root / "Dockerfile"), build_context=str(root)))
+    assert buildkit(result.text) is not None
+    assert not refactor(result.text, passes=["order-copies"], context=Context(path=str(root / "Dockerfile"), build_context=str(root))).changed
+    return result
+
+
+def _notes(result: codemod.Result) -> list[str]:
+    return [d.message for d in result.diagnostics if d.pass_name == "order-copies"]
+
+
+def test_only_the_manifests_that_exist_are_copied(tmp_path: Path) -> None:
+    result = _run(tmp_path, NODE, **{"package.json": "{}", "package-lock.json": "{}", ".dockerignore": "node_modules\n"})
+    assert "COPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n" in result.text
+    assert "assumed" not in result.changes[0].explanation
+
+
+def test_a_manifest_excluded_by_dockerignore_declines(tmp_path: Path) -> None:
+    result = _run(tmp_path, NODE, **{"package.json": "{}", "package-lock.json": "{}", ".dockerignore": "package-lock.json\nnode_modules\n"})
+    assert not result.changed
+    assert any("none of package-lock.json, npm-shrinkwrap.json is in the build context" in n for n in _notes(result))
+
+
+def test_node_modules_in_the_context_would_be_copied_over_the_install(tmp_path: Path) -> None:
+    result = _run(tmp_path, NODE, **{"package.json": "{}", "package-lock.json": "{}", "node_modules/x/index.js": ""})
+    assert not result.changed
+    assert any("node_modules is in the build context and not excluded by .dockerignore" in n for n in _notes(result))
+
+
+def test_a_lifecycle_script_that_reads_the_sources_declines(tmp_path: Path) -> None:
+    package = '{"scripts": {"postinstall": "node scripts/generate.js"}}'
+    result = _run(tmp_path, NODE, **{"package.json": package, "package-lock.json": "{}", ".dockerignore": "node_modules\n"})
+    assert not result.changed
+    assert any("npm's postinstall script ('node scripts/generate.js') may read the sources" in n for n in _notes(result))
+
+
+def test_patch_package_gets_its_patches(tmp_path: Path) -> None:
+    package = '{"scripts": {"postinstall": "patch-package"}}'
+    result = _run(tmp_path, NODE, **{"package.json": package, "package-lock.json": "{}", "patches/x+1.0.0.patch": "", ".dockerignore": "node_modules\n"})
+    assert "COPY patches ./patches/\n" in result.text
+
+
+def test_workspace_members_keep_their_paths(tmp_path: Path) -> None:
+    package = '{"workspaces": ["packages/*"]}'
+    result = _run(tmp_path, NODE, **{
+        "package.json": package, "package-lock.json": "{}", ".dockerignore": "node_modules\n",
+        "packages/api/package.json": "{}", "packages/web/package.json": "{}",
+    })
+    assert "COPY packages/api/package.json ./packages/api/\n" in result.text
+    assert "COPY packages/web/package.json ./packages/web/\n" in result.text
+
+
+def test_requirement_includes_are_followed(tmp_path: Path) -> None:
+    dockerfile = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements/prod.txt\n"
+    result = _run(tmp_path, dockerfile, **{"requirements/prod.txt": "-r base.txt\nflask\n", "requirements/base.txt": "click\n"})
+    assert "COPY requirements/prod.txt ./requirements/\n" in result.text
+    assert "COPY requirements/base.txt ./requirements/\n" in result.text
+
+
+def test_a_local_path_in_the_requirements_declines(tmp_path: Path) -> None:
+    dockerfile = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+    result = _run(tmp_path, dockerfile, **{"requirements.txt": "-e .\nflask\n"})
+    assert not result.changed
+    assert any("installs a local path" in n for n in _notes(result))
+
+
+def test_go_local_replace_declines(tmp_path: Path) -> None:
+    dockerfile = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n"
+    result = _run(tmp_path, dockerfile, **{"go.mod": "module x\n\ngo 1.22\n\nreplace example.com/lib => ./lib\n", "lib/go.mod": "module example.com/lib\n"})
+    assert not result.changed
+    assert any("replaces a module with the local directory" in n for n in _notes(result))
+
+
+def test_yarn_berry_release_is_copied(tmp_path: Path) -> None:
+    dockerfile = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN yarn install --immutable\n"
+    result = _run(tmp_path, dockerfile, **{
+        "package.json": "{}", "yarn.lock": "", ".yarnrc.yml": "yarnPath: .yarn/releases/yarn-4.1.0.cjs\n",
+        ".yarn/releases/yarn-4.1.0.cjs": "", ".dockerignore": "node_modules\n",
+    })
+    assert "COPY package.json yarn.lock .yarnrc.yml ./\nCOPY .yarn/releases ./.yarn/releases/\n" in result.text
+
+
+def test_without_a_resolvable_context_it_says_what_it_assumed(tmp_path: Path) -> None:
+    dockerfile = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+    (tmp_path / "Dockerfile").write_text(dockerfile)
+    result = refactor(dockerfile, passes=["order-copies"], context=Context(path=str(tmp_path / "Dockerfile"), build_context="none"))
+    assert result.changed and "assumed the requirement files name no other local file" in result.changes[0].explanation
+
+
+@pytest.mark.parametrize("sources_present", [True, False])
+def test_the_dockerfile_directory_is_the_context_only_when_it_holds_the_sources(tmp_path: Path, sources_present: bool) -> None:
+    dockerfile = "FROM python:3.12\nWORKDIR /app\nCOPY app.py requirements.txt ./\nCOPY . .\nRUN pip install -r requirements.txt\n"
+    files = {"Dockerfile": dockerfile, "requirements.txt": "flask\n"}
+    if sources_present:
+        files["app.py"] = ""
+    _tree(tmp_path, files)
+    result = refactor(dockerfile, passes=["order-copies"], context=Context(path=str(tmp_path / "Dockerfile")))
+    # With the context, the manifests are named plainly; without it, the assumption is said.
+    assert result.changed
+    assert ("assumed" in result.changes[0].explanation) is (not sources_present)
