@@ -28,6 +28,8 @@ class _Tally:
     failed: int = 0
     #: The Context every file starts from (its path is filled in per file).
     context: Any = None
+    #: Only the changes of class safe.
+    safe_only: bool = False
 
 
 def _split(values: Sequence[str]) -> list[str]:
@@ -58,6 +60,7 @@ def _list_passes() -> str:
     help="The build context of the files (default: a compose or bake file that builds them, else the "
     "Dockerfile's directory when it holds every COPY source; 'none' for none).",
 )
+@click.option("--safe-only", is_flag=True, help="Make only the changes that keep the image the same (class safe).")
 @click.option(
     "--cache-mounts", is_flag=True,
     help="merge-runs: keep package caches in RUN --mount=type=cache (BuildKit) instead of deleting them.",
@@ -73,6 +76,7 @@ def cli(
     stdin_filename: str,
     list_passes: bool,
     build_context: str | None,
+    safe_only: bool,
     cache_mounts: bool,
     quiet: bool,
 ) -> None:
@@ -96,6 +100,7 @@ def cli(
 
     tally = _Tally()
     tally.context = Context(cache_mounts=cache_mounts, build_context=build_context)
+    tally.safe_only = safe_only
     would_change = False
     for name in paths:
         if name == "-":
@@ -129,7 +134,8 @@ def _refactor(text: str, display: str, passes: Sequence, tally: _Tally) -> Resul
 
     try:
         context = dataclasses.replace(tally.context or Context(), path=display)
-        return refactor(text, passes=passes, context=context)
+        only = (lambda offer: offer.safety == "safe") if tally.safe_only else None
+        return refactor(text, passes=passes, context=context, only=only)
     except (ParseError, RefactorError) as error:
         click.echo(f"{display}:{error.line}:{error.column}: {error.message}", err=True)
         tally.failed += 1

@@ -9,15 +9,17 @@ half-done.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import types
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Callable, Collection, Iterator, Sequence
 
 from .cst import Dockerfile, Instruction
 from .errors import ParseError, RefactorError
 from .parser import parse
 from .passes import Context, Pass, select
+from .passes.base import Offer
 
 #: Rounds of all passes before the engine gives up (each round must change something).
 MAX_ROUNDS = 8
@@ -33,6 +35,10 @@ class Change:
     safety: str
     line: int
     end_line: int
+    #: Stable id (the same change of the same file has the same id in every run).
+    id: str = ""
+    #: Ids of the changes this one needs (a cleanup needs the join it is added to).
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,14 +116,37 @@ def refactor(
     *,
     passes: Sequence[Pass] | Sequence[str] | None = None,
     context: Context | None = None,
+    only: Collection[str] | Callable[[Offer], bool] | None = None,
 ) -> Result:
     """Run ``passes`` (all of them, in registry order, when None) on ``text``.
+
+    ``only`` applies a chosen subset: change ids (``Change.id``, with the changes they need),
+    or a predicate on each change a pass offers (``lambda o: o.safety == "safe"``). The engine
+    runs to a fixed point with only those allowed, so every output is still re-parsed and stable.
 
     Raises ParseError when ``text`` itself is not a Dockerfile BuildKit accepts, and
     RefactorError when a pass fails on it (then nothing of the passes' work is returned).
     """
+    context = context or Context()
     with _collector_paused():
-        return _refactor(text, passes, context)
+        if only is None:
+            return _refactor(text, passes, context)
+        if callable(only):
+            return _refactor(text, passes, dataclasses.replace(context, allow=only))
+        everything = _refactor(text, passes, context)
+        wanted = _with_requirements(set(only), everything.changes)
+        return _refactor(text, passes, dataclasses.replace(context, allow=lambda offer: offer.key in wanted))
+
+
+def _with_requirements(ids: set[str], changes: Sequence[Change]) -> set[str]:
+    needs = {c.id: c.requires for c in changes}
+    frontier = list(ids)
+    while frontier:
+        for required in needs.get(frontier.pop(), ()):
+            if required not in ids:
+                ids.add(required)
+                frontier.append(required)
+    return ids
 
 
 @contextlib.contextmanager
@@ -142,6 +171,8 @@ def _refactor(text: str, passes: Sequence[Pass] | Sequence[str] | None, context:
     tree = parse(text)
     origins = _Origins(tree)
     changes: list[Change] = []
+    #: Which change made each node (by id; the origins keep the nodes alive).
+    made_by: dict[int, str] = {}
     diagnostics: dict[tuple[str, str, int], Diagnostic] = {}
     # What each pass left alone, as it saw the tree the last time it ran (the final tree).
     notes: dict[str, list[Diagnostic]] = {}
@@ -175,8 +206,12 @@ def _refactor(text: str, passes: Sequence[Pass] | Sequence[str] | None, context:
                 raise RefactorError(line, 1, f"{p.name} wrote text that parses differently from what it meant; the file is left as it is")
             for proposal in outcome.proposals:
                 line, end = origins.span(proposal.about)
-                changes.append(Change(p.name, proposal.explanation, proposal.safety, line, end))
+                key = proposal.key(p.name)
+                requires = tuple(dict.fromkeys([made_by[id(n)] for n in proposal.about if id(n) in made_by] + list(proposal.requires)))
+                changes.append(Change(p.name, proposal.explanation, proposal.safety, line, end, key, requires))
                 origins.carry(proposal.about, proposal.made)
+                for node in proposal.made:
+                    made_by[id(node)] = key
             # The parser reads the text exactly as the pass built it: keep the built tree, whose
             # untouched instructions are the ones already read (commands, steps), not new copies.
             tree = outcome.tree

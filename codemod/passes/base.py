@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
 from ..cst import Dockerfile, Instruction
 
@@ -12,6 +13,26 @@ from ..cst import Dockerfile, Instruction
 SAFE = "safe"
 #: The image changes on purpose (a new runtime stage, cleanup that removes files).
 REVIEW = "review"
+
+
+def change_key(pass_name: str, explanation: str, about: Sequence[Instruction]) -> str:
+    """A change's stable id: the same change of the same text gets the same id in every run
+    (the editor offers it, the user picks it, a later run applies just that one)."""
+    digest = hashlib.sha1()
+    for piece in (pass_name, explanation, *(i.render() for i in about)):
+        digest.update(piece.encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    return f"{pass_name}:{digest.hexdigest()[:12]}"
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A change a pass is about to make, as the engine's filter sees it."""
+
+    pass_name: str
+    key: str
+    safety: str
+    explanation: str
 
 
 @dataclass(frozen=True)
@@ -25,6 +46,15 @@ class Context:
     #: The build context directory as given (``--context DIR``); "none" for none; None to find
     #: it (a compose or bake file that builds this Dockerfile, or the Dockerfile's directory).
     build_context: str | None = None
+    #: Which changes may be made (None: all): passes ask before each change, through permits().
+    allow: Callable[[Offer], bool] | None = field(default=None, compare=False)
+
+    def permits(self, pass_name: str, explanation: str, safety: str, about: Sequence[Instruction]) -> bool:
+        """Whether a change may be made; a pass that is refused leaves that change out (and
+        every change that needs it)."""
+        if self.allow is None:
+            return True
+        return self.allow(Offer(pass_name, change_key(pass_name, explanation, about), safety, explanation))
 
 
 @dataclass(frozen=True)
@@ -38,6 +68,11 @@ class Proposal:
     about: tuple[Instruction, ...]
     #: The instructions of the output tree that carry the change.
     made: tuple[Instruction, ...] = ()
+    #: Ids (change_key) of other changes of the same outcome that this one needs.
+    requires: tuple[str, ...] = ()
+
+    def key(self, pass_name: str) -> str:
+        return change_key(pass_name, self.explanation, self.about)
 
 
 @dataclass(frozen=True)

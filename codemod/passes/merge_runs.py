@@ -66,6 +66,7 @@ loses files on purpose.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .. import commands, shell
 from ..commands import Invocation
@@ -77,6 +78,7 @@ from ..model import Model, Stage, is_root, mounts
 from ..steps import Step, describe
 from .base import REVIEW, SAFE, Context, Note, Outcome, Pass, Proposal
 
+PASS_NAME = "merge-runs"
 #: Operators that may not stand at the top level of a RUN joined after another with &&.
 _UNSAFE_LATER = frozenset({";", "||", "\n", "&"})
 #: Managers whose cleanup is a command appended after the install.
@@ -189,11 +191,11 @@ def _ends_with(run_: _Run) -> str:
 
 def run(tree: Dockerfile, context: Context) -> Outcome:
     model, runs = _read(tree)
-    joined = _merge(tree, model, runs)
+    joined = _merge(tree, model, runs, context)
     if joined.tree is not tree:
         # The cleanup reads the joined tree: its untouched RUNs are the ones already read.
         model, runs = _read(joined.tree)
-    cleanup = _cleanup(joined.tree, model, runs, context.cache_mounts)
+    cleanup = _cleanup(joined.tree, model, runs, context)
     return Outcome(cleanup.tree, joined.proposals + cleanup.proposals, joined.notes + cleanup.notes)
 
 
@@ -212,7 +214,7 @@ def _read(tree: Dockerfile) -> tuple[Model, dict[int, _Run]]:
 # --- joining ---------------------------------------------------------------------------------------
 
 
-def _merge(tree: Dockerfile, model: Model, runs: dict[int, _Run]) -> Outcome:
+def _merge(tree: Dockerfile, model: Model, runs: dict[int, _Run], context: Context | None = None) -> Outcome:
     style = style_of(tree)
     notes: list[Note] = []
     groups: list[list[_Run]] = []
@@ -244,18 +246,21 @@ def _merge(tree: Dockerfile, model: Model, runs: dict[int, _Run]) -> Outcome:
     replaced: dict[int, Instruction | None] = {}
     proposals: list[Proposal] = []
     for members, manager in merges:
+        roles = ", ".join(dict.fromkeys(r.role(manager) for r in members))
+        explanation = (
+            f"joined {len(members)} RUNs of one {manager.name} transaction ({roles}) into one layer: "
+            + "; ".join(_describe_run(r) for r in members)
+        )
+        about = tuple(r.instruction for r in members)
+        if context is not None and not context.permits(PASS_NAME, explanation, SAFE, about):
+            continue
         merged = _join(members, style)
         replaced[id(members[0].instruction)] = merged
         for other in members[1:]:
             replaced[id(other.instruction)] = None
-        roles = ", ".join(dict.fromkeys(r.role(manager) for r in members))
-        proposals.append(Proposal(
-            f"joined {len(members)} RUNs of one {manager.name} transaction ({roles}) into one layer: "
-            + "; ".join(_describe_run(r) for r in members),
-            SAFE,
-            tuple(r.instruction for r in members),
-            (merged,),
-        ))
+        proposals.append(Proposal(explanation, SAFE, about, (merged,)))
+    if not proposals:
+        return Outcome(tree, notes=notes)
     instructions = []
     for instruction in tree.instructions:
         if id(instruction) in replaced:
@@ -371,10 +376,15 @@ class _Found:
     why: list[str] = field(default_factory=list)
     #: Every apk command of the RUN now keeps no index (so its layer no longer holds one).
     apk_clean: bool = False
+    #: Whether a change may be made (the engine's filter).
+    permit: Callable[[str], bool] = lambda why: True
 
-    def add(self, edit: Edit, why: str) -> None:
+    def add(self, edit: Edit, why: str) -> bool:
+        if not self.permit(why):
+            return False
         self.edits.append(edit)
         self.why.append(why)
+        return True
 
 
 @dataclass
@@ -389,7 +399,8 @@ class _StageFacts:
     docker_clean_off: str = ""
 
 
-def _cleanup(tree: Dockerfile, model: Model, runs: dict[int, _Run], cache_mounts: bool = False) -> Outcome:
+def _cleanup(tree: Dockerfile, model: Model, runs: dict[int, _Run], context: Context) -> Outcome:
+    cache_mounts = context.cache_mounts
     style = style_of(tree)
     notes: list[Note] = []
     found: dict[int, _Found] = {}
@@ -403,7 +414,7 @@ def _cleanup(tree: Dockerfile, model: Model, runs: dict[int, _Run], cache_mounts
             for instruction in node.body:
                 run_ = runs.get(id(instruction))
                 if node is stage and run_ is not None:
-                    result = _Found()
+                    result = _Found(permit=_permit(context, instruction))
                     if mounts_refused and _would_clean(run_):
                         _note(notes, run_, f"caches deleted rather than kept in cache mounts: {mounts_refused}")
                     if use_mounts:
@@ -428,6 +439,10 @@ def _cleanup(tree: Dockerfile, model: Model, runs: dict[int, _Run], cache_mounts
                 proposals.append(Proposal(why, REVIEW, (instruction,), (new,)))
     new_tree = tree.with_changes(instructions=tuple(replaced.get(id(i), i) for i in tree.instructions))
     return Outcome(new_tree, proposals, notes)
+
+
+def _permit(context: Context, instruction: Instruction) -> Callable[[str], bool]:
+    return lambda why: context.permits(PASS_NAME, why, REVIEW, (instruction,))
 
 
 def _learn(instruction: Instruction, model: Model, facts: _StageFacts, apk_clean: bool = False) -> None:
@@ -666,7 +681,8 @@ def _apk_no_cache(run_: _Run, stage: Stage, model: Model, facts: _StageFacts, fo
             if word is None:
                 _note(notes, run_, f"{subject}: an apk add is nested in another command")
                 return
-        found.add(edit, "apk update && apk add became apk add --no-cache: the index is fetched for the install and not kept in the image")
+        if not found.add(edit, "apk update && apk add became apk add --no-cache: the index is fetched for the install and not kept in the image"):
+            return
         for add in adds:
             word = _word_after(add, "add")
             assert word is not None
@@ -827,8 +843,8 @@ def _cache_mounts(run_: _Run, model: Model, facts: _StageFacts, found: _Found, n
         return
     at = run_.command.args[0].start
     text = " ".join(targets) + " " + "".join(f"{command} && " for command in setup)
-    found.add((at, at, text), why[0])
-    found.why.extend(why[1:])
+    if found.add((at, at, text), why[0]):
+        found.why.extend(why[1:])
 
 
 def _system_cache(run_: _Run, manager: Manager, model: Model, facts: _StageFacts, notes: list[Note], root: bool) -> list[str]:
@@ -884,7 +900,7 @@ def _tool_cache(run_: _Run, manager: Manager, model: Model, notes: list[Note], r
 
 
 PASS = Pass(
-    name="merge-runs",
+    name=PASS_NAME,
     summary="Install and clean up in one RUN layer: join one package-manager transaction; add the cleanup it lacks.",
     safety=REVIEW,
     run=run,

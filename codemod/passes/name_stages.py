@@ -63,8 +63,9 @@ from .. import ecosystems, model as dockermodel, targets
 from ..cst import Dockerfile, Instruction
 from ..edit import splice
 from ..model import Model, Reference, Stage
-from .base import REVIEW, SAFE, Context, Note, Outcome, Pass, Proposal
+from .base import REVIEW, SAFE, Context, Note, Outcome, Pass, Proposal, change_key
 
+PASS_NAME = "name-stages"
 RESERVED = dockermodel.RESERVED_NAMES
 _FIELD_FROM = re.compile(r"(?:(?<=^)|(?<=,))from=([^,\"'\s]*)")
 
@@ -130,8 +131,8 @@ def run(tree: Dockerfile, context: Context) -> Outcome:
             names[index] = None
     rewrites = _rewrites(model, names, notes)
 
-    edits: dict[int, list[tuple[int, int, str]]] = {}
-    proposals: list[tuple[str, str, Instruction]] = []
+    # Each change: (explanation, safety, instruction, edit, the stage it names, is it the naming).
+    offered: list[tuple[str, str, Instruction, tuple[int, int, str], int, bool]] = []
     for stage in model.stages:
         naming = names[stage.index]
         if naming is None:
@@ -139,16 +140,20 @@ def run(tree: Dockerfile, context: Context) -> Outcome:
         instruction = stage.from_instruction
         if stage.name_part is None:
             assert stage.image is not None
-            edits.setdefault(id(instruction), []).append((stage.image.end, stage.image.end, f" {_as(stage)} {naming.name}"))
-            proposals.append((f"named the stage {naming.name!r}: {naming.reason}", naming.safety, instruction))
+            edit = (stage.image.end, stage.image.end, f" {_as(stage)} {naming.name}")
+            offered.append((f"named the stage {naming.name!r}: {naming.reason}", naming.safety, instruction, edit, stage.index, True))
         else:
             part = stage.name_part
-            edits.setdefault(id(instruction), []).append((part.start, part.end, naming.name))
-            proposals.append((f"renamed stage {stage.name!r} to {naming.name!r}: {naming.reason}", naming.safety, instruction))
+            edit = (part.start, part.end, naming.name)
+            offered.append((f"renamed stage {stage.name!r} to {naming.name!r}: {naming.reason}", naming.safety, instruction, edit, stage.index, True))
     for rewrite in rewrites:
-        edits.setdefault(id(rewrite.reference.instruction), []).append((rewrite.start, rewrite.end, rewrite.new))
-        proposals.append((f"{_describe(rewrite.reference)} -> {rewrite.new}: {rewrite.why}", rewrite.safety, rewrite.reference.instruction))
+        target = rewrite.reference.target.index if rewrite.reference.target is not None else -1
+        offered.append((f"{_describe(rewrite.reference)} -> {rewrite.new}: {rewrite.why}", rewrite.safety, rewrite.reference.instruction, (rewrite.start, rewrite.end, rewrite.new), target, False))
+    offered = _permitted(offered, model, names, context)
 
+    edits: dict[int, list[tuple[int, int, str]]] = {}
+    for _, _, instruction, edit, _, _ in offered:
+        edits.setdefault(id(instruction), []).append(edit)
     if not edits:
         return Outcome(tree, notes=notes)
     replaced: dict[int, Instruction] = {}
@@ -157,9 +162,43 @@ def run(tree: Dockerfile, context: Context) -> Outcome:
             replaced[id(instruction)] = splice(instruction, edits[id(instruction)])
     new_tree = tree.with_changes(instructions=tuple(replaced.get(id(i), i) for i in tree.instructions))
     outcome = Outcome(new_tree, notes=notes)
-    for explanation, safety, instruction in proposals:
-        outcome.proposals.append(Proposal(explanation, safety, (instruction,), (replaced[id(instruction)],)))
+    naming_keys = {index: change_key(PASS_NAME, text, (where,)) for text, _, where, _, index, is_naming in offered if is_naming}
+    for explanation, safety, instruction, _, index, is_naming in offered:
+        requires = () if is_naming or index not in naming_keys else (naming_keys[index],)
+        outcome.proposals.append(Proposal(explanation, safety, (instruction,), (replaced[id(instruction)],), requires))
     return outcome
+
+
+def _permitted(
+    offered: list[tuple[str, str, Instruction, tuple[int, int, str], int, bool]],
+    model: Model,
+    names: list,
+    context: Context,
+) -> list[tuple[str, str, Instruction, tuple[int, int, str], int, bool]]:
+    """The changes the engine allows, kept consistent: a reference follows only a naming that
+    is made, and a stage that had a name is renamed only with every reference to it."""
+    if context.allow is None:
+        return offered
+    allowed = [context.permits(PASS_NAME, e, s, (i,)) for e, s, i, _, _, _ in offered]
+    named = {index for (_, _, _, _, index, naming), ok in zip(offered, allowed) if naming and ok}
+    renamed_stages = {index for _, _, _, _, index, naming in offered if naming and model.stages[index].name is not None}
+    changed = True
+    while changed:
+        changed = False
+        for n, (_, _, _, _, index, naming) in enumerate(offered):
+            if not allowed[n] or naming:
+                continue
+            if any(o[4] == index and o[5] for o in offered) and index not in named:
+                allowed[n] = False
+                changed = True
+        for index in list(named & renamed_stages):
+            if not all(allowed[n] for n, o in enumerate(offered) if o[4] == index and not o[5]):
+                named.discard(index)
+                for n, o in enumerate(offered):
+                    if o[4] == index:
+                        allowed[n] = False
+                changed = True
+    return [o for o, ok in zip(offered, allowed) if ok]
 
 
 # --- references -----------------------------------------------------------------------------------
@@ -439,7 +478,7 @@ def _show(command: object) -> str:
 
 
 PASS = Pass(
-    name="name-stages",
+    name=PASS_NAME,
     summary="Give the stages of a multi-stage file meaningful lower-case names; turn stage numbers into names.",
     safety=SAFE,
     run=run,

@@ -112,7 +112,7 @@ def run(tree: Dockerfile, context: Context) -> Outcome:
         if found is None:
             continue
         outcome = _rewrite(tree, model, found, build, notes)
-        if outcome is not None:
+        if outcome is not None and all(context.permits(PASS.name, p.explanation, p.safety, p.about) for p in outcome.proposals):
             outcome.notes[:0] = notes
             return outcome  # one change per round: the next round sees the new tree
     return Outcome(tree, notes=notes)
