@@ -199,6 +199,7 @@ def _run(
     if mode == "write" and (result.changed or always_write):
         try:
             write(result.text)
+            _write_files(result)
         except FileError as error:
             click.echo(str(error), err=True)
             tally.failed += 1
@@ -212,13 +213,34 @@ def _run(
     return result.changed
 
 
+def _write_files(result: Result) -> None:
+    """The other files the changes write (a new .dockerignore, or entries added to one)."""
+    from .files import create_atomic, write_atomic
+
+    for edit in result.files:
+        if edit.old is None:
+            create_atomic(Path(edit.path), edit.new)
+        elif edit.old != edit.new:
+            write_atomic(Path(edit.path), edit.new)
+
+
 def _echo_diff(result: Result, display: str) -> None:
     from .diff import unified_diff
 
     path = display[2:] if display.startswith("./") else display.lstrip("/")
     patch = unified_diff(result.original, result.text, path)
+    for edit in result.files:
+        patch += unified_diff(edit.old, edit.new, _shown(edit.path))
     sys.stdout.buffer.write(patch.encode("utf-8", "surrogateescape"))
     sys.stdout.buffer.flush()
+
+
+def _shown(path: str) -> str:
+    """A path for a patch header: relative to the working directory where it lies below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return path.lstrip("/")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -19,7 +19,7 @@ from .cst import Dockerfile, Instruction
 from .errors import ParseError, RefactorError
 from .parser import parse
 from .passes import Context, Pass, select
-from .passes.base import Offer
+from .passes.base import FileEdit, Offer
 
 #: Rounds of all passes before the engine gives up (each round must change something).
 MAX_ROUNDS = 8
@@ -59,10 +59,12 @@ class Result:
     text: str
     changes: tuple[Change, ...]
     diagnostics: tuple[Diagnostic, ...]
+    #: Other files the changes write (a .dockerignore), by path: (text before or None, after).
+    files: tuple[FileEdit, ...] = ()
 
     @property
     def changed(self) -> bool:
-        return self.text != self.original
+        return self.text != self.original or any(f.old != f.new for f in self.files)
 
 
 class _Origins:
@@ -173,6 +175,7 @@ def _refactor(text: str, passes: Sequence[Pass] | Sequence[str] | None, context:
     changes: list[Change] = []
     #: Which change made each node (by id; the origins keep the nodes alive).
     made_by: dict[int, str] = {}
+    files: dict[str, FileEdit] = {}
     diagnostics: dict[tuple[str, str, int], Diagnostic] = {}
     # What each pass left alone, as it saw the tree the last time it ran (the final tree).
     notes: dict[str, list[Diagnostic]] = {}
@@ -212,6 +215,9 @@ def _refactor(text: str, passes: Sequence[Pass] | Sequence[str] | None, context:
                 origins.carry(proposal.about, proposal.made)
                 for node in proposal.made:
                     made_by[id(node)] = key
+            for edit in outcome.files:
+                earlier = files.get(edit.path)
+                files[edit.path] = FileEdit(edit.path, earlier.old if earlier else edit.old, edit.new)
             # The parser reads the text exactly as the pass built it: keep the built tree, whose
             # untouched instructions are the ones already read (commands, steps), not new copies.
             tree = outcome.tree
@@ -223,7 +229,7 @@ def _refactor(text: str, passes: Sequence[Pass] | Sequence[str] | None, context:
             "engine", f"passes still changing the file after {MAX_ROUNDS} rounds; stopped", 1, 1, "error"
         )
     final_notes = {(d.pass_name, d.message, d.line): d for p in chosen for d in notes.get(p.name, [])}
-    return Result(text, tree.render(), tuple(changes), tuple(final_notes.values()) + tuple(diagnostics.values()))
+    return Result(text, tree.render(), tuple(changes), tuple(final_notes.values()) + tuple(diagnostics.values()), tuple(files.values()))
 
 
 def _failing_line(error: BaseException, tree: Dockerfile, origins: _Origins) -> int:

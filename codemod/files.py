@@ -69,6 +69,31 @@ def read(path: Path) -> str:
     return decode(data, str(path))
 
 
+def create_atomic(path: Path, text: str) -> None:
+    """Write a new file (mode 0644 less the umask) in one step; an existing file is an error
+    (it was not there when the change was computed)."""
+    data = encode(text)
+    temp = None
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        os.link(temp, path)  # fails if the file appeared meanwhile
+    except OSError as error:
+        raise FileError(f"{path}: cannot write: {error.strerror or error}") from None
+    finally:
+        if temp is not None:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` in one step (a temporary file in the same directory,
     then a rename), keeping the file's permissions and owner. A symbolic link stays a link:

@@ -45,10 +45,37 @@ def test_a_manifest_excluded_by_dockerignore_declines(tmp_path: Path) -> None:
     assert any("none of package-lock.json, npm-shrinkwrap.json is in the build context" in n for n in _notes(result))
 
 
-def test_node_modules_in_the_context_would_be_copied_over_the_install(tmp_path: Path) -> None:
+def test_node_modules_in_the_context_goes_into_a_new_dockerignore(tmp_path: Path) -> None:
     result = _run(tmp_path, NODE, **{"package.json": "{}", "package-lock.json": "{}", "node_modules/x/index.js": ""})
-    assert not result.changed
-    assert any("node_modules is in the build context and not excluded by .dockerignore" in n for n in _notes(result))
+    assert "COPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n" in result.text
+    (edit,) = result.files
+    assert (Path(edit.path), edit.old, edit.new) == (tmp_path / ".dockerignore", None, "node_modules\n")
+    assert "added node_modules to .dockerignore" in result.changes[0].explanation
+
+
+def test_an_existing_dockerignore_gets_the_entry_appended(tmp_path: Path) -> None:
+    result = _run(tmp_path, NODE, **{"package.json": "{}", "package-lock.json": "{}", "node_modules/x/index.js": "", ".dockerignore": ".git"})
+    (edit,) = result.files
+    assert (edit.old, edit.new) == (".git", ".git\nnode_modules\n")
+
+
+def test_the_cli_shows_and_writes_the_dockerignore(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from codemod.cli import cli
+
+    _tree(tmp_path, {"Dockerfile": NODE, "package.json": "{}", "package-lock.json": "{}", "node_modules/x/index.js": ""})
+    monkeypatch.chdir(tmp_path)
+    shown = CliRunner().invoke(cli, ["--diff", "--select", "order-copies", "Dockerfile"])
+    assert shown.exit_code == 0, shown.output
+    assert "--- /dev/null\n+++ b/.dockerignore\n@@ -0,0 +1 @@\n+node_modules\n" in shown.output
+    assert not (tmp_path / ".dockerignore").exists()
+    written = CliRunner().invoke(cli, ["--write", "--select", "order-copies", "Dockerfile"])
+    assert written.exit_code == 0, written.output
+    assert (tmp_path / ".dockerignore").read_text() == "node_modules\n"
+    assert "COPY package.json package-lock.json ./" in (tmp_path / "Dockerfile").read_text()
+    again = CliRunner().invoke(cli, ["--check", "--select", "order-copies", "Dockerfile"])
+    assert again.exit_code == 0, again.output
 
 
 def test_a_lifecycle_script_that_reads_the_sources_declines(tmp_path: Path) -> None:

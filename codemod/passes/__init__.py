@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from . import merge_runs, name_stages, order_copies
-from .base import REVIEW, SAFE, Context, Note, Outcome, Pass, Proposal
+from .base import REVIEW, SAFE, Context, FileEdit, Note, Outcome, Pass, Proposal
 
 #: Every pass, in run order.
 REGISTRY: tuple[Pass, ...] = (
@@ -30,4 +30,4 @@ def select(include: Iterable[str] | None = None, exclude: Iterable[str] = ()) ->
     return tuple(p for p in REGISTRY if (wanted is None or p.name in wanted) and p.name not in skipped)
 
 
-__all__ = ["REGISTRY", "REVIEW", "SAFE", "Context", "Note", "Outcome", "Pass", "Proposal", "by_name", "select"]
+__all__ = ["REGISTRY", "REVIEW", "SAFE", "Context", "FileEdit", "Note", "Outcome", "Pass", "Proposal", "by_name", "select"]

@@ -83,13 +83,25 @@ class Note:
     about: tuple[Instruction, ...] = ()
 
 
+@dataclass(frozen=True)
+class FileEdit:
+    """A file beside the Dockerfile that a change writes (a ``.dockerignore``): its path as the
+    pass found it, its text before (None: a new file) and after."""
+
+    path: str
+    old: str | None
+    new: str
+
+
 @dataclass
 class Outcome:
-    """What a pass returns: the new tree (the same object when nothing changed)."""
+    """What a pass returns: the new tree (the same object when nothing changed), and the other
+    files its changes write."""
 
     tree: Dockerfile
     proposals: list[Proposal] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    files: list[FileEdit] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ from ..knowledge.installs import Install, find
 from ..knowledge.managers import BY_NAME, MANAGERS
 from ..model import Model, Stage, is_root
 from ..steps import describe
-from .base import REVIEW, Context, Note, Outcome, Pass, Proposal
+from .base import REVIEW, Context, FileEdit, Note, Outcome, Pass, Proposal
 
 #: Instructions that only set what later steps see or the image's configuration: they move
 #: with the install when they stand between the source COPY and it.
@@ -381,7 +381,8 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
         decline(plan)
         return None
     produced = _overwritten(found, build, prefix)
-    if produced:
+    ignore_edit = _ignore_edit(build, produced) if produced else None
+    if produced and ignore_edit is None:
         decline(f"{produced} is in the build context and not excluded by .dockerignore: the later COPY would copy it over what the install made (add it to .dockerignore)")
         return None
 
@@ -450,9 +451,14 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
         explanation += f" ({len(moved)} instruction{'s' if len(moved) > 1 else ''} between them moved along, in order)"
     if plan.assumed:
         explanation += f"; assumed {plan.assumed}"
+    if ignore_edit is not None:
+        explanation += (
+            f"; added {produced} to {Path(ignore_edit.path).name} (it is in the build context, and the later "
+            "COPY would otherwise copy it over what the install made)"
+        )
     made = tuple(inserted) + ((kept_install,) if kept_install is not None else ())
     proposal = Proposal(explanation, REVIEW, (copy, install, *moved), made)
-    return Outcome(tree.with_changes(instructions=tuple(order)), [proposal], [])
+    return Outcome(tree.with_changes(instructions=tuple(order)), [proposal], [], [ignore_edit] if ignore_edit else [])
 
 
 def _keyword_case(instruction: Instruction, word: str) -> str:
@@ -645,6 +651,26 @@ def _already_copied(found: _Found, sources: list[str], model: Model) -> bool:
         if _resolve(words[-1], model.workdir(instruction)) == found.workdir and set(words[:-1]) >= set(sources):
             return True
     return False
+
+
+def _ignore_edit(build: object | None, entry: str) -> FileEdit | None:
+    """The .dockerignore in force (or a new one at the context's root) with ``entry`` added."""
+    from .. import context as contexts
+
+    if not isinstance(build, contexts.BuildContext):
+        return None
+    path = build.ignore_file or build.root / ".dockerignore"
+    try:
+        old: str | None = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        old = None
+    except (OSError, UnicodeDecodeError):
+        return None
+    text = old or ""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if text and not text.endswith(("\n", "\r")):
+        text += newline
+    return FileEdit(str(path), old, text + entry + newline)
 
 
 def _overwritten(found: _Found, build: object | None, prefix: str) -> str:
