@@ -48,6 +48,8 @@ class Install:
     tolerant: bool = False
     #: A command run after the dependency-only step whatever it did (removing a placeholder).
     then: str = ""
+    #: A cleanup joined to the dependency-only step (``yarn cache clean``: hadolint DL3060).
+    clean: str = ""
 
 
 INSTALLS: tuple[Install, ...] = (
@@ -81,6 +83,7 @@ INSTALLS: tuple[Install, ...] = (
         tolerant=True,
         dependency_only="",
         carry_options=True,
+        clean="yarn cache clean",
     ),
     Install(
         "node", "yarn", ("install",),
@@ -91,6 +94,7 @@ INSTALLS: tuple[Install, ...] = (
         tolerant=True,
         dependency_only="",
         carry_options=True,
+        clean="yarn cache clean",
     ),
     Install(
         "node", "pnpm", ("install",),

@@ -63,7 +63,7 @@ from pathlib import Path
 
 from .. import commands
 from ..commands import Invocation
-from ..cst import Command, Dockerfile, Instruction
+from ..cst import BLANK, Command, Dockerfile, Instruction
 from ..edit import Style, parse_fragment_instructions, reparse, source_offset, style_of
 from ..knowledge import images
 from ..knowledge.installs import Install, find
@@ -370,6 +370,9 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     if source is None:
         decline("the COPY has several directory sources, and this pass cannot tell which holds the manifests")
         return None
+    if destination.startswith(_BASE) and not words[-1].startswith("/"):
+        decline("the stage sets no WORKDIR, so the manifests' relative destination would be the base image's (hadolint DL3045); set one")
+        return None
     rel = posixpath.relpath(found.workdir, destination)
     if rel.startswith(".."):
         decline(f"the install runs in {found.workdir}, outside the COPY's destination {destination}")
@@ -422,12 +425,17 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     if found.row.moves:
         kept_install = None if run_.rest is None else reparse(install, run_.rest)
     order: list[Instruction] = []
+    moved_set = {id(i) for i in moved}
     for instruction in tree.instructions:
         if instruction is copy:
-            order.extend(moved)
-            order.extend(inserted)
-            order.append(copy)
-        elif instruction in moved:
+            # The comment and blank lines above the COPY stay where they are: above the block
+            # that now comes first (the diff shows only the new lines).
+            block = [_without_blank_lines(i) for i in moved] + list(inserted)
+            block[0] = block[0].with_changes(leading=copy.leading + block[0].leading)
+            order.extend(block)
+            bare_copy = copy.with_changes(leading=())
+            order.append(bare_copy)
+        elif id(instruction) in moved_set:
             continue
         elif instruction is install:
             if kept_install is not None:
@@ -456,9 +464,18 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
             f"; added {produced} to {Path(ignore_edit.path).name} (it is in the build context, and the later "
             "COPY would otherwise copy it over what the install made)"
         )
-    made = tuple(inserted) + ((kept_install,) if kept_install is not None else ())
+    before = {id(i) for i in tree.instructions}
+    moved_ids = {id(i) for i in moved}
+    made = tuple(i for i in order if id(i) not in before or id(i) in moved_ids)
     proposal = Proposal(explanation, REVIEW, (copy, install, *moved), made)
     return Outcome(tree.with_changes(instructions=tuple(order)), [proposal], [], [ignore_edit] if ignore_edit else [])
+
+
+def _without_blank_lines(instruction: Instruction) -> Instruction:
+    """A moved instruction keeps the comments above it; the blank lines that separated it from
+    its old neighbours stay behind."""
+    kept = tuple(line for line in instruction.leading if line.kind != BLANK)
+    return instruction if len(kept) == len(instruction.leading) else instruction.with_changes(leading=kept)
 
 
 def _keyword_case(instruction: Instruction, word: str) -> str:
@@ -575,10 +592,18 @@ def _split_point(found: _Found) -> _Split | str:
     moved_text = install.text[raw_start:raw_end]
     prefix = "".join(f"{c} && " for c in cds)
     rest_commands = top[position + 1:]
+    if not found.row.moves and cds:
+        return "the build runs in the directory its cd chose; the dependency step before the sources would need the cd too (use WORKDIR)"
     if not found.row.moves or not rest_commands:
         return _Split(moved_text, None, found.workdir, prefix)
     if step_command.operator != "&&":
         return f"the install is followed by {step_command.operator!r}, so the rest of the RUN would run after it failed"
+    if cds:
+        return "the RUN goes on after the install in the directory its cd chose; split in two, both would need the cd (use WORKDIR)"
+    for later in rest_commands:
+        again, _ = commands.read(shell.Script("", [later]))
+        if any(i.program == found.invocation.program and i.args[:1] == found.invocation.args[:1] for i in again):
+            return f"the RUN runs {found.invocation.program} {found.invocation.args[0] if found.invocation.args else ''} again after the install; this pass does not split it into two installs"
     rest_start = source_offset(install, part, rest_commands[0].start)
     rest = install.text[:raw_start] + prefix + install.text[rest_start:]
     return _Split(moved_text, rest, found.workdir, prefix)
@@ -623,6 +648,8 @@ def _dependency_only(found: _Found) -> str:
         words = list(found.invocation.args[len(row.words):])
         options = [w for w in words if w not in base.split() and w not in _NOT_CARRIED]
         text = " ".join([base, *(shlex.quote(w) for w in options)])
+    if row.clean:
+        text += f" && {row.clean}"
     if row.tolerant:
         text += " || true"
     if row.then:
