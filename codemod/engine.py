@@ -87,6 +87,12 @@ class _Origins:
             return (self._last, self._last)
         return (min(s for s, _ in spans), max(e for _, e in spans))
 
+    def same(self, new: Instruction, old: Instruction) -> None:
+        """A node that stands for an input node (moved, or another blank line above it)."""
+        if id(old) in self._lines:
+            self._lines[id(new)] = self._lines[id(old)]
+        self._alive.append((new, old))
+
     def carry(self, before: Sequence[Instruction], after: Sequence[Instruction]) -> None:
         """New nodes inherit the lines of the nodes they came from."""
         span = self.span(before)
@@ -208,6 +214,8 @@ def _refactor(text: str, passes: Sequence[Pass] | Sequence[str] | None, context:
                 line, _ = origins.span([n for q in outcome.proposals for n in q.about])
                 raise RefactorError(line, 1, f"{p.name} wrote text that parses differently from what it meant; the file is left as it is")
             for proposal in outcome.proposals:
+                for new, old in proposal.same:
+                    origins.same(new, old)
                 line, end = origins.span(proposal.about)
                 key = proposal.key(p.name)
                 requires = tuple(dict.fromkeys([made_by[id(n)] for n in proposal.about if id(n) in made_by] + list(proposal.requires)))

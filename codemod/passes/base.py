@@ -70,6 +70,9 @@ class Proposal:
     made: tuple[Instruction, ...] = ()
     #: Ids (change_key) of other changes of the same outcome that this one needs.
     requires: tuple[str, ...] = ()
+    #: (new, old): a node of the output that is an input node moved or with other lines above
+    #: it; it keeps the old one's lines in the original file.
+    same: tuple[tuple[Instruction, Instruction], ...] = ()
 
     def key(self, pass_name: str) -> str:
         return change_key(pass_name, self.explanation, self.about)

@@ -425,6 +425,7 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     if found.row.moves:
         kept_install = None if run_.rest is None else reparse(install, run_.rest)
     order: list[Instruction] = []
+    same: list[tuple[Instruction, Instruction]] = []
     moved_set = {id(i) for i in moved}
     for instruction in tree.instructions:
         if instruction is copy:
@@ -435,6 +436,7 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
             order.extend(block)
             bare_copy = copy.with_changes(leading=())
             order.append(bare_copy)
+            same = [(new, old) for new, old in zip(block, moved) if new is not old] + [(bare_copy, copy)]
         elif id(instruction) in moved_set:
             continue
         elif instruction is install:
@@ -467,7 +469,7 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     before = {id(i) for i in tree.instructions}
     moved_ids = {id(i) for i in moved}
     made = tuple(i for i in order if id(i) not in before or id(i) in moved_ids)
-    proposal = Proposal(explanation, REVIEW, (copy, install, *moved), made)
+    proposal = Proposal(explanation, REVIEW, (copy, install, *moved), made, same=tuple(same))
     return Outcome(tree.with_changes(instructions=tuple(order)), [proposal], [], [ignore_edit] if ignore_edit else [])
 
 
