@@ -61,7 +61,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import commands
+from .. import commands, shell
 from ..commands import Invocation
 from ..cst import BLANK, Command, Dockerfile, Instruction
 from ..edit import Style, parse_fragment_instructions, reparse, source_offset, style_of
@@ -347,7 +347,7 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
         return None
     moved: list[Instruction] = []
     for between in found.between:
-        if _stays(between, model, found):
+        if _stays(between, model, found) or _run_stays(between, model, found):
             continue  # files for another place: it stays where it is, after the install
         reason = _why_not_movable(between, model, copy)
         if reason:
@@ -511,6 +511,46 @@ def _stays(instruction: Instruction, model: Model, found: _Found) -> bool:
         if not posixpath.relpath(a, b).startswith(".."):
             return False
     return not any(destination == place or destination.startswith(place + "/") for place in _CONFIG_PLACES)
+
+
+#: Programs whose every path argument is a file they change (``sed``'s first word is its script).
+_FILE_TOOLS = frozenset({"chmod", "chown", "chgrp", "mkdir", "ln", "cp", "mv", "rm", "touch", "echo", "printf", "sed"})
+
+
+def _run_stays(instruction: Instruction, model: Model, found: _Found) -> bool:
+    """A RUN between the source COPY and the install that only changes files elsewhere (absolute
+    paths neither where the install runs nor where package managers read configuration): the
+    install does not see it, so it stays in place, after the install."""
+    if instruction.word != "run":
+        return False
+    step = model.step(instruction)
+    if step is None or step.script is None or step.unreadable or step.script.unknown:
+        return False
+    for command in step.script.commands:
+        found_, blind = commands.read(shell_script(command))
+        if blind or len(found_) != 1 or found_[0].program not in _FILE_TOOLS or found_[0].sudo:
+            return False
+        invocation = found_[0]
+        words = [a for a in invocation.args if not a.startswith("-")]
+        if invocation.program == "sed" and words and not any(a in ("-e", "--expression") for a in invocation.args):
+            words = words[1:]
+        if invocation.program in ("echo", "printf"):
+            words = []
+        paths = words + [target.value for op, target in command.redirects if op in (">", ">>", ">|", "&>")]
+        for path in paths:
+            if not path.startswith("/") or "$" in path or "*" in path and not path.startswith("/"):
+                return False
+            resolved = posixpath.normpath(path)
+            if not posixpath.relpath(resolved, found.workdir).startswith("..") or not posixpath.relpath(found.workdir, resolved).startswith(".."):
+                return False
+            if any(resolved == place or resolved.startswith(place + "/") for place in _CONFIG_PLACES):
+                return False
+    return True
+
+
+def shell_script(command: shell.SimpleCommand) -> shell.Script:
+    """One simple command as a script of its own (to read it alone)."""
+    return shell.Script("", [command])
 
 
 def _why_not_movable(instruction: Instruction, model: Model, copy: Instruction) -> str:
