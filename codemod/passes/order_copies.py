@@ -513,6 +513,8 @@ def _stays(instruction: Instruction, model: Model, found: _Found) -> bool:
     return not any(destination == place or destination.startswith(place + "/") for place in _CONFIG_PLACES)
 
 
+#: Programs that prepare an environment for the install (a virtualenv, pip itself).
+_ENVIRONMENT_TOOLS = frozenset({"venv", "virtualenv", "ensurepip"})
 #: Programs whose every path argument is a file they change (``sed``'s first word is its script).
 _FILE_TOOLS = frozenset({"chmod", "chown", "chgrp", "mkdir", "ln", "cp", "mv", "rm", "touch", "echo", "printf", "sed"})
 
@@ -561,9 +563,9 @@ def _why_not_movable(instruction: Instruction, model: Model, copy: Instruction) 
         return ""
     if word == "run":
         step = model.step(instruction)
-        if step is None or step.script is None or step.unreadable:
+        if step is None or step.script is None or step.script.unknown or step.script.heredocs:
             return "may read the sources (this pass cannot read all of it)"
-        for command in step.script.top_level:
+        for command in step.script.commands:
             reason = _reads_sources(command)
             if reason:
                 return reason
@@ -658,6 +660,8 @@ def _reads_sources(command: object) -> str:
 
     assert isinstance(command, shell.SimpleCommand)
     found, blind = commands.read(shell.Script("", [command]))
+    if any(i.program in _ENVIRONMENT_TOOLS for i in found):
+        blind = [u for u in blind if u.kind != "program"]  # the unknown program is one of them
     if blind:
         return blind[0].reason
     for invocation in found:
@@ -671,6 +675,10 @@ def _reads_sources(command: object) -> str:
                 continue
         if program == "npm" and commands.positionals(invocation, BY_NAME["npm"])[:1] in (("install",), ("i",)) and any(a in ("-g", "--global") for a in invocation.args):
             continue
+        if program in ("npm", "yarn", "pnpm", "pip") and commands.positionals(invocation, BY_NAME["pip" if program == "pip" else "npm"])[:1] in (("cache",), ("config",)):
+            continue  # the tool's own cache or configuration: no project file
+        if program in _ENVIRONMENT_TOOLS:
+            continue  # a Python environment for the install to use
         return f"may read the sources ({invocation.display})"
     return ""
 
