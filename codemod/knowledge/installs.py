@@ -122,8 +122,8 @@ INSTALLS: tuple[Install, ...] = (
     ),
     Install(
         "python", "poetry", ("install",),
-        required=(("pyproject.toml",), ("poetry.lock",)),
-        optional=("poetry.toml",),
+        required=(("pyproject.toml",),),
+        optional=("poetry.lock", "poetry.toml"),
         moves=False,
         dependency_only="poetry install --no-root",
         carry_options=True,
@@ -138,7 +138,8 @@ INSTALLS: tuple[Install, ...] = (
     ),
     Install(
         "python", "uv", ("sync",),
-        required=(("pyproject.toml",), ("uv.lock",)),
+        required=(("pyproject.toml",),),
+        optional=("uv.lock",),
         moves=False,
         dependency_only="uv sync --no-install-project",
         carry_options=True,
@@ -147,7 +148,8 @@ INSTALLS: tuple[Install, ...] = (
     ),
     Install(
         "python", "pdm", ("install",),
-        required=(("pyproject.toml",), ("pdm.lock",)),
+        required=(("pyproject.toml",),),
+        optional=("pdm.lock",),
         moves=False,
         dependency_only="pdm install --no-self",
         carry_options=True,

@@ -535,7 +535,9 @@ def _run_stays(instruction: Instruction, model: Model, found: _Found) -> bool:
         invocation = found_[0]
         words = [a for a in invocation.args if not a.startswith("-")]
         if invocation.program == "sed" and words and not any(a in ("-e", "--expression") for a in invocation.args):
-            words = words[1:]
+            words = words[1:]  # the script
+        if invocation.program in ("chmod", "chown", "chgrp") and words:
+            words = words[1:]  # the mode or the owner
         if invocation.program in ("echo", "printf"):
             words = []
         paths = words + [target.value for op, target in command.redirects if op in (">", ">>", ">|", "&>")]
