@@ -50,6 +50,9 @@ class Install:
     then: str = ""
     #: A cleanup joined to the dependency-only step (``yarn cache clean``: hadolint DL3060).
     clean: str = ""
+    #: The dependency-only step downloads more than the build itself would (every plugin, every
+    #: target's crates): only in a stage whose files do not reach the final image.
+    fetches_more: bool = False
 
 
 INSTALLS: tuple[Install, ...] = (
@@ -204,6 +207,7 @@ INSTALLS: tuple[Install, ...] = (
         moves=False, more=True,
         dependency_only="mvn dependency:go-offline",
         tolerant=True,
+        fetches_more=True,
     ),
     Install(
         "java", "mvn", ("install",),
@@ -211,6 +215,7 @@ INSTALLS: tuple[Install, ...] = (
         moves=False, more=True,
         dependency_only="mvn dependency:go-offline",
         tolerant=True,
+        fetches_more=True,
     ),
     Install(
         "java", "mvn", ("verify",),
@@ -218,6 +223,7 @@ INSTALLS: tuple[Install, ...] = (
         moves=False, more=True,
         dependency_only="mvn dependency:go-offline",
         tolerant=True,
+        fetches_more=True,
     ),
     Install(
         "java", "gradle", ("build",),
@@ -225,6 +231,7 @@ INSTALLS: tuple[Install, ...] = (
         moves=False, more=True,
         dependency_only="gradle dependencies",
         needs_context="a Gradle build reads settings, wrapper and subprojects that only the build context shows",
+        fetches_more=True,
     ),
     Install(
         "dotnet", "dotnet", ("restore",),
@@ -244,6 +251,7 @@ INSTALLS: tuple[Install, ...] = (
         dependency_only="mkdir -p src && echo 'fn main() {}' > src/main.rs && cargo fetch",
         tolerant=True,
         then="rm -rf src",
+        fetches_more=True,
     ),
 )
 

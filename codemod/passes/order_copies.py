@@ -363,6 +363,9 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     if found.row.needs_context and build is None:
         decline(f"without the build context: {found.row.needs_context}")
         return None
+    if found.row.fetches_more and model.in_final_image(found.stage):
+        decline(f"{_dependency_only(found)!r} downloads more than the build uses, and this stage's files are the final image's")
+        return None
     words = _words(copy_command)
     assert words is not None
     destination = _resolve(words[-1], model.workdir(copy))
@@ -685,6 +688,8 @@ def _reads_sources(command: object) -> str:
     return ""
 
 
+#: Maven options whose value is the next word.
+_MAVEN_VALUE_OPTIONS = frozenset({"-s", "--settings", "-gs", "--global-settings", "-P", "--activate-profiles", "-T", "--threads", "-pl", "--projects", "-l", "--log-file"})
 #: Options that make no sense before the sources (composer's autoloader is built after them).
 _NOT_CARRIED = frozenset({"-o", "--optimize-autoloader", "-a", "--classmap-authoritative", "--apcu-autoloader"})
 
@@ -696,6 +701,11 @@ def _dependency_only(found: _Found) -> str:
     assert row.dependency_only is not None
     base = row.dependency_only or " ".join([found.invocation.spelled or row.program, *row.words])
     text = base
+    if row.program == "mvn":
+        # The original's options (offline, repository, settings, profiles), not its goals.
+        args = found.invocation.args
+        carried = [a for n, a in enumerate(args) if a.startswith("-") or (n and args[n - 1] in _MAVEN_VALUE_OPTIONS)]
+        text = " ".join([base.split()[0], *(shlex.quote(a) for a in carried), *base.split()[1:]])
     if row.carry_options:
         words = list(found.invocation.args[len(row.words):])
         options = [w for w in words if w not in base.split() and w not in _NOT_CARRIED]
