@@ -684,6 +684,8 @@ def _reads_sources(command: object) -> str:
             continue  # the tool's own cache or configuration: no project file
         if program in _ENVIRONMENT_TOOLS:
             continue  # a Python environment for the install to use
+        if program == "rm" and all(a.startswith(("-", "/var/lib/apt", "/var/cache", "/tmp/")) for a in invocation.args):
+            continue  # package caches
         return f"may read the sources ({invocation.display})"
     return ""
 
