@@ -56,7 +56,13 @@ CONFIG_FIELDS = (
     "Entrypoint", "Cmd", "WorkingDir", "User", "ExposedPorts", "Env", "Labels", "Volumes", "StopSignal", "Healthcheck",
 )
 #: Package caches and logs: their files are not compared (builds write them differently).
-CACHE_AREAS = ("/var/lib/apt/lists", "/var/cache", "/root/.cache", "/root/.npm", "/tmp", "/var/log")
+CACHE_AREAS = (
+    "/var/lib/apt/lists", "/var/cache", "/root/.cache", "/root/.npm", "/tmp", "/var/log",
+    # package managers' download caches: a refactoring may fill or empty them on purpose
+    "/root/.composer/cache", "/root/.cargo/registry", "/root/.cargo/git", "/usr/local/cargo/registry",
+    "/usr/local/cargo/git", "/root/.m2/repository", "/root/.gradle/caches", "/usr/local/share/.cache",
+    "/root/.yarn/berry/cache", "/root/.local/share/pnpm", "/go/pkg/mod", "/root/go/pkg/mod",
+)
 #: Lines of a failing build's log shown.
 LOG_TAIL = 20
 #: Differences listed by name in the text report (all of them are in the JSON report).
@@ -514,6 +520,8 @@ class FileComparison:
     #: Paths under the cache areas the refactored image no longer has (not a difference).
     caches_removed: list[str]
     compared: int
+    #: Paths under the cache areas that only the refactored image has (not a difference either).
+    caches_added: list[str] = field(default_factory=list)
 
     @property
     def same(self) -> bool:
@@ -542,6 +550,7 @@ def compare_files(original: FileList, refactored: FileList) -> FileComparison:
         removed=sorted(set(a) - set(b)),
         changed=changed,
         caches_removed=sorted(original.cached - refactored.cached),
+        caches_added=sorted(refactored.cached - original.cached),
         compared=len(set(a) | set(b)),
     )
 
@@ -706,6 +715,9 @@ class Report:
             if f.caches_removed:
                 areas = sorted({a for a in CACHE_AREAS for p in f.caches_removed if p.startswith(a + "/")})
                 lines.append(f"    caches removed (not a difference): {len(f.caches_removed)} paths under {', '.join(areas)}")
+            if f.caches_added:
+                areas = sorted({a for a in CACHE_AREAS for p in f.caches_added if p.startswith(a + "/")})
+                lines.append(f"    caches added (not a difference): {len(f.caches_added)} paths under {', '.join(areas)}")
         if self.behaviour is not None:
             lines.append(f"  behaviour ({self.behaviour['check']}): {self.behaviour['result']}: {self.behaviour['why']}")
             for side in ("original", "refactored"):
@@ -893,6 +905,8 @@ class Verifier:
             mounted = self._must(engine.mount(name)).text().strip()
             try:
                 return files_from_dir(mounted)
+            except OSError as error:
+                raise VerifyError(f"reading {tag}'s files: {error}") from None
             finally:
                 self.runner.run(engine.umount(name), timeout=120)
         self._must(engine.create(tag, name))

@@ -1,0 +1,3 @@
+module example.com/go-build
+
+go 1.19

@@ -1,0 +1,8 @@
+FROM localhost/python:3.11
+WORKDIR /app
+RUN apt-get update && rm -rf /var/lib/apt/lists/*
+RUN apt-get install -y --no-install-recommends jq
+COPY requirements.txt ./
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+CMD ["python", "app.py", "--name", "python-pip"]
