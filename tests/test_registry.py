@@ -42,3 +42,20 @@ def test_public_api_names_load() -> None:
     assert set(codemod.__all__) == set(codemod._EXPORTS) | {"__version__"}
     for name in codemod._EXPORTS:
         assert getattr(codemod, name) is not None
+
+
+def test_readme_example_is_what_the_tool_prints(monkeypatch) -> None:
+    """The diff and explanations the README shows for examples/node-app are the tool's own."""
+    from click.testing import CliRunner
+
+    from codemod.cli import cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("```diff\n", 1)[1].split("```", 1)[0]
+    explained = [line.strip() for line in readme.split("`--explain` says why (on stderr):", 1)[1].split("## ", 1)[0].splitlines() if line.strip()]
+    monkeypatch.chdir(ROOT)
+    done = CliRunner().invoke(cli, ["--diff", "--explain", "examples/node-app/Dockerfile"])
+    assert done.exit_code == 0, done.output
+    diff = done.stdout.split("@@\n", 1)[1] if "@@\n" in done.stdout else done.stdout
+    assert diff.rstrip("\n") == shown.rstrip("\n")
+    assert [line for line in done.stderr.splitlines() if ": " in line and "[" in line] == explained
