@@ -533,3 +533,19 @@ def test_probe_compares_the_answers(project: Path) -> None:
             verify(project, FakeRunner("podman"), probe="8080/health", timeout=0.5)
     finally:
         server.shutdown()
+
+
+@pytest.mark.slow
+@pytest.mark.realbuild
+def test_real_cleanup_declined_where_a_later_script_installs(buildah_store: Path) -> None:
+    """A script the Dockerfile copies in and runs installs with apt: merge-runs keeps the lists
+    (the image still builds and behaves the same), and the cleanup it used to add breaks the build."""
+    sample = ROOT / "corpus" / "e2e" / "apt-script-later"
+    code, output, _ = real_verify(buildah_store, "--smoke", "", "--format", "json", sample=sample)
+    assert code == 0, output
+    report = json.loads(output)
+    assert report["behaviour"]["refactored"]["stdout"] == (sample / "expected-output.txt").read_text()
+    assert report["files"]["caches_removed"] == []
+    code, output, _ = real_verify(buildah_store, "--smoke", "", "--against", str(sample / "broken-cleanup.Dockerfile"), sample=sample)
+    assert code == 1, output
+    assert "Unable to locate package bc" in output
