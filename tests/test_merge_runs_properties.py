@@ -19,7 +19,6 @@ are decided here, from the text, not by asking the pass's model.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import re
@@ -31,6 +30,7 @@ from hypothesis import given, settings
 import codemod
 from codemod import shell
 from reference import buildkit
+from test_pass_properties import assert_local
 from run_strategies import merge_runs_dockerfile
 
 PASSES = ["merge-runs"]
@@ -404,22 +404,6 @@ def explained(result: codemod.Result, words: str) -> int:
 
 
 # --- 1. the output parses, is a fixed point, and changes only what a change names ------------------
-
-
-def assert_local(before: str, result: codemod.Result) -> None:
-    """Every line outside the reported changes' lines is in the output, in order, and only the
-    lines of a change were replaced (whatever takes their place)."""
-    spans = [(c.line, c.end_line) for c in result.changes]
-    covered = {line for start, end in spans for line in range(start, end + 1)}
-    old = re.findall(r"[^\n]*\n|[^\n]+\Z", before)
-    pattern = ""
-    for number, line in enumerate(old, start=1):
-        if number in covered:
-            if not pattern.endswith("(?s:.*?)"):
-                pattern += "(?s:.*?)"
-        else:
-            pattern += re.escape(line)
-    assert re.fullmatch(pattern, result.text), f"lines changed outside the reported changes {spans}"
 
 
 @pytest.mark.slow

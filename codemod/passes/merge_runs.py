@@ -499,6 +499,18 @@ def _cleanups(run_: _Run, stage: Stage, model: Model, style: Style, facts: _Stag
     _pip_no_cache(run_, model, facts, found, notes)
 
 
+def _cache_handled(run_: _Run, manager: Manager) -> str:
+    """How the RUN already deals with ``manager``'s cache ("" when it does not): it removes it,
+    or mounts a cache or tmpfs on it."""
+    invocations = run_.step.invocations if run_.step is not None else []
+    if any(i.program == "rm" and any(_under(t, manager.cache_paths) for t in _targets(i)) for i in invocations):
+        return f"the RUN removes {manager.name}'s cache itself"
+    mounted = _mounted(run_, manager.cache_paths)
+    if mounted:
+        return f"the RUN mounts a cache on {mounted}"
+    return ""
+
+
 def _mounted(run_: _Run, paths: tuple[str, ...]) -> str:
     """A cache or tmpfs mount of the RUN on one of ``paths`` or a folder holding one."""
     for mount in mounts(run_.command):
@@ -654,13 +666,9 @@ def _apk_no_cache(run_: _Run, stage: Stage, model: Model, facts: _StageFacts, fo
     if has_flag is None:
         _note(notes, run_, f"{subject}: which Alpine release {image} is built on is not known (apk has --no-cache from Alpine {since} on)")
         return
-    invocations = run_.step.invocations if run_.step is not None else []
-    if any(i.program == "rm" and any(_under(t, _APK.cache_paths) for t in _targets(i)) for i in invocations):
-        _note(notes, run_, f"{subject}: the RUN removes apk's cache itself")
-        return
-    mounted = _mounted(run_, _APK.cache_paths)
-    if mounted:
-        _note(notes, run_, f"{subject}: the RUN mounts a cache on {mounted}")
+    handled = _cache_handled(run_, _APK)
+    if handled:
+        _note(notes, run_, f"{subject}: {handled}")
         return
     if facts.apk_index is not None:
         _note(notes, run_, f"{subject}: {describe(facts.apk_index)!r} keeps apk's index in an earlier layer, so --no-cache here would not make the image smaller")
@@ -753,13 +761,9 @@ def _pip_no_cache(run_: _Run, model: Model, facts: _StageFacts, found: _Found, n
     if facts.pip_config:
         _note(notes, run_, f"{subject}: {facts.pip_config!r} writes pip's configuration, which may decide pip's cache already")
         return
-    invocations = run_.step.invocations if run_.step is not None else []
-    if any(i.program == "rm" and any(_under(t, _PIP.cache_paths) for t in _targets(i)) for i in invocations):
-        _note(notes, run_, f"{subject}: the RUN removes pip's cache itself")
-        return
-    mounted = _mounted(run_, _PIP.cache_paths)
-    if mounted:
-        _note(notes, run_, f"{subject}: the RUN mounts a cache on {mounted}")
+    handled = _cache_handled(run_, _PIP)
+    if handled:
+        _note(notes, run_, f"{subject}: {handled}")
         return
     since = ".".join(map(str, PIP_NO_CACHE_DIR_SINCE))
     for install in installs:
