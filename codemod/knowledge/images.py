@@ -998,6 +998,24 @@ OFFICIAL_USERS: dict[str, str | None] = {
 }
 
 
+#: The WORKDIR official images set ("/" where they set none, so a relative path is the root).
+#: Only images whose Dockerfiles are well known; others are None (unknown).
+IMAGE_WORKDIRS: dict[str, str] = {
+    "python": "/", "pypy": "/", "node": "/", "ruby": "/", "debian": "/", "ubuntu": "/", "alpine": "/",
+    "golang": "/go", "httpd": "/usr/local/apache2", "tomcat": "/usr/local/tomcat",
+}
+
+
+def image_workdir(ref: ImageRef) -> str | None:
+    """The WORKDIR an official image sets ("/" when none); None when not known. PHP's apache and
+    fpm variants set /var/www/html, its cli variant none."""
+    library = ref.library_name
+    if library == "php":
+        tag = ref.tag or ""
+        return "/var/www/html" if ("apache" in tag or "fpm" in tag) else ("/" if "cli" in tag else None)
+    return IMAGE_WORKDIRS.get(library or "")
+
+
 def image_user(ref: ImageRef) -> str | None:
     """The user ``ref`` runs as: "root", a name or a uid; None when not known."""
     library = ref.library_name

@@ -373,8 +373,9 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     if source is None:
         decline("the COPY has several directory sources, and this pass cannot tell which holds the manifests")
         return None
-    if destination.startswith(_BASE) and not words[-1].startswith("/"):
-        decline("the stage sets no WORKDIR, so the manifests' relative destination would be the base image's (hadolint DL3045); set one")
+    base_workdir = _base_workdir(model, found.stage) if destination.startswith(_BASE) else None
+    if destination.startswith(_BASE) and not words[-1].startswith("/") and base_workdir is None:
+        decline("the stage sets no WORKDIR, and the base image's is not known: the manifests' relative destination would rely on it (hadolint DL3045)")
         return None
     rel = posixpath.relpath(found.workdir, destination)
     if rel.startswith(".."):
@@ -395,7 +396,13 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     style = style_of(tree)
     keyword = _keyword_case(copy, "COPY")
     run_keyword = _keyword_case(install, "RUN")
-    dest_text = words[-1] if rel == "." else (found.workdir if not found.workdir.startswith(_BASE) else posixpath.relpath(found.workdir, _BASE))
+    if base_workdir is not None:
+        # No WORKDIR in the file: write the destination in full (the base image's WORKDIR).
+        dest_text = posixpath.normpath(base_workdir + found.workdir[len(_BASE):]) if found.workdir.startswith(_BASE) else found.workdir
+    elif rel == ".":
+        dest_text = words[-1]
+    else:
+        dest_text = found.workdir if not found.workdir.startswith(_BASE) else posixpath.relpath(found.workdir, _BASE)
     if not dest_text.endswith("/"):
         dest_text += "/"
     if dest_text == "./" and words[-1] == ".":
@@ -481,6 +488,13 @@ def _without_blank_lines(instruction: Instruction) -> Instruction:
     its old neighbours stay behind."""
     kept = tuple(line for line in instruction.leading if line.kind != BLANK)
     return instruction if len(kept) == len(instruction.leading) else instruction.with_changes(leading=kept)
+
+
+def _base_workdir(model: Model, stage: Stage) -> str | None:
+    """The WORKDIR of the image the stage's chain starts from, where the image table knows it."""
+    image = model.image(stage)
+    ref = images.parse_image(image) if image else None
+    return images.image_workdir(ref) if ref is not None else None
 
 
 def _keyword_case(instruction: Instruction, word: str) -> str:
