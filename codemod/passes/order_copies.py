@@ -76,7 +76,12 @@ from .base import REVIEW, Context, FileEdit, Note, Outcome, Pass, Proposal
 #: with the install when they stand between the source COPY and it.
 _METADATA = frozenset({"env", "arg", "user", "label", "expose", "stopsignal", "healthcheck", "cmd", "entrypoint", "onbuild", "maintainer", "shell"})
 #: Programs a RUN may run and still be known not to read the sources.
-_SOURCE_FREE = frozenset({"useradd", "groupadd", "adduser", "addgroup", "usermod", "mkdir", "ln", "echo", "true", "locale-gen", "update-ca-certificates", "corepack", "ldconfig"})
+_SOURCE_FREE = frozenset({
+    "useradd", "groupadd", "adduser", "addgroup", "usermod", "mkdir", "ln", "echo", "printf", "true", ":",
+    "export", "set", "unset", "locale-gen", "update-locale", "update-ca-certificates", "update-alternatives",
+    "corepack", "ldconfig", "a2enmod", "a2dismod", "a2ensite", "a2dissite", "a2enconf", "a2disconf",
+    "docker-php-ext-install", "docker-php-ext-configure", "docker-php-ext-enable", "phpenmod",
+})
 #: Where a program installs packages that the later source COPY would copy over.
 _PRODUCED = {"node": ("node_modules",), "python": (".venv", "venv"), "ruby": ("vendor/bundle",), "php": ("vendor",), "go": ()}
 _BASE = "/@workdir"  # the base image's WORKDIR, when the Dockerfile sets none
@@ -349,7 +354,7 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     for between in found.between:
         if _stays(between, model, found) or _run_stays(between, model, found):
             continue  # files for another place: it stays where it is, after the install
-        reason = _why_not_movable(between, model, copy)
+        reason = _why_not_movable(between, model, copy, found.workdir)
         if reason:
             decline(f"{describe(between)!r} stands between them and {reason}")
             return None
@@ -574,7 +579,7 @@ def shell_script(command: shell.SimpleCommand) -> shell.Script:
     return shell.Script("", [command])
 
 
-def _why_not_movable(instruction: Instruction, model: Model, copy: Instruction) -> str:
+def _why_not_movable(instruction: Instruction, model: Model, copy: Instruction, workdir: str = _BASE) -> str:
     word = instruction.word
     if word in _METADATA:
         if word in ("env", "arg") and "$" in copy.logical.text:
@@ -585,7 +590,7 @@ def _why_not_movable(instruction: Instruction, model: Model, copy: Instruction) 
         if step is None or step.script is None or step.script.unknown or step.script.heredocs:
             return "may read the sources (this pass cannot read all of it)"
         for command in step.script.commands:
-            reason = _reads_sources(command)
+            reason = _reads_sources(command, workdir)
             if reason:
                 return reason
         return ""
@@ -646,7 +651,7 @@ def _split_point(found: _Found) -> _Split | str:
                 return f"{shown!r} changes to a directory this pass cannot tell"
             cds.append(shown)
             continue
-        reason = _reads_sources(before)
+        reason = _reads_sources(before, found.workdir)
         if reason:
             return f"{shown!r} runs before the install in the same RUN and {reason}"
     first = top[0] if position else step_command
@@ -672,12 +677,18 @@ def _split_point(found: _Found) -> _Split | str:
     return _Split(moved_text, rest, found.workdir, prefix)
 
 
-def _reads_sources(command: object) -> str:
+def _reads_sources(command: object, workdir: str = _BASE) -> str:
     """Why a simple command may read the sources ("" when it cannot): only system package
     managers, global installs of named packages, and the programs of _SOURCE_FREE are known not to."""
     from .. import shell
 
     assert isinstance(command, shell.SimpleCommand)
+    for op, target in command.redirects:
+        if op not in (">", ">>", ">|", "&>") or target.value.startswith("/dev/"):
+            continue
+        written = target.value
+        if not written.startswith("/") or "$" in written or not posixpath.relpath(written, workdir).startswith(".."):
+            return f"writes {written}, which may be where the install runs"
     found, blind = commands.read(shell.Script("", [command]))
     if any(i.program in _ENVIRONMENT_TOOLS for i in found):
         blind = [u for u in blind if u.kind != "program"]  # the unknown program is one of them
