@@ -20,7 +20,8 @@ from typing import Iterator
 
 from . import buildkit, commands, shell, steps
 from .cst import Command, Dockerfile, Instruction, Part, form_values, values
-from .knowledge.managers import Manager
+from .knowledge import managers
+from .knowledge.managers import PIP_NO_CACHE_DIR_SINCE, Manager
 
 #: Names BuildKit reserves (its ReservedStageName check).
 RESERVED_NAMES = frozenset({"scratch", "context"})
@@ -523,10 +524,21 @@ class Model:
                 if step is None or step.kind != steps.BUILD:
                     continue
                 fetches_get_pip = any(i.program in ("curl", "wget") and any(a.endswith("get-pip.py") for a in i.args) for i in step.invocations)
+                #: pip copies upgraded by this RUN, and what they were before: in the same shell
+                #: the old program may still be the one that runs (the shell remembers where it
+                #: found a command), so only a later RUN counts on the upgrade.
+                upgraded: dict[str, PipVersion] = {}
                 for invocation in step.invocations:
                     if node is stage and invocation.program == "pip":
-                        table[id(invocation)] = state.of(commands.pip_copy(invocation))
-                    _pip_after(invocation, state, release, fetches_get_pip)
+                        copy = commands.pip_copy(invocation)
+                        version = state.of(copy)
+                        earlier = upgraded.get(copy, upgraded.get(copy[:4]))
+                        if earlier is not None and (earlier.version is None or managers.older(earlier.version, PIP_NO_CACHE_DIR_SINCE)):
+                            version = PipVersion(None, f"{earlier.show()} before this RUN upgraded it, and the shell may still run that one")
+                        table[id(invocation)] = version
+                    before = {copy: state.of(copy) for copy in ("pip", "pip2", "pip3")}
+                    for copy in _pip_after(invocation, state, release, fetches_get_pip):
+                        upgraded.setdefault(copy, before.get(copy, state.default))
 
     def expand(self, text: str, instruction: Instruction) -> str | None:
         """``text`` with ``$VAR``/``${VAR}``/``${VAR:-x}``/``${VAR:+x}`` replaced from the scope of
@@ -645,10 +657,10 @@ _PIP_PACKAGE_COPIES = {
 }
 
 
-def _pip_after(invocation: commands.Invocation, state: _PipState, release: object | None, fetches_get_pip: bool) -> None:
-    """Update ``state`` with what ``invocation`` does to the pips."""
+def _pip_after(invocation: commands.Invocation, state: _PipState, release: object | None, fetches_get_pip: bool) -> list[str]:
+    """Update ``state`` with what ``invocation`` does to the pips; the copies it upgrades (pip
+    itself, get-pip.py) are returned."""
     from .knowledge import images
-    from .knowledge import managers
     from .knowledge.managers import BY_NAME, PIP_PACKAGES
 
     program = invocation.program
@@ -663,14 +675,16 @@ def _pip_after(invocation: commands.Invocation, state: _PipState, release: objec
                 state.set([copy], PipVersion(None, f"{invocation.display} chooses a version this pass cannot tell"))
             else:
                 state.set([copy], PipVersion(_RECENT_PIP, f"{invocation.display} upgrades it"))
-        return
+            return [copy]
+        return []
     if program == "python" and (any(a.endswith("get-pip.py") for a in invocation.args) or (fetches_get_pip and not invocation.args)):
         copy = commands.pip_copy(invocation)
-        state.set(list(dict.fromkeys(["pip", copy])), PipVersion(_RECENT_PIP, "get-pip.py installs a recent pip"))
-        return
+        copies = list(dict.fromkeys(["pip", copy]))
+        state.set(copies, PipVersion(_RECENT_PIP, "get-pip.py installs a recent pip"))
+        return copies
     if program.startswith("easy_install") and "pip" in invocation.args:
         state.set(["pip", "pip2", "pip3"], PipVersion(None, "easy_install installs a pip of its own choosing"))
-        return
+        return []
     for manager in ("apt", "apk", "yum", "dnf", "microdnf", "zypper"):
         m = BY_NAME[manager]
         if commands.subcommand(invocation, m) not in m.install:
@@ -689,7 +703,8 @@ def _pip_after(invocation: commands.Invocation, state: _PipState, release: objec
                 current = state.of(copy)
                 lowest = current.version if current.version is not None and managers.older(current.version, version) else version
                 state.set([copy], PipVersion(lowest, f"{package} installs pip {'.'.join(map(str, version))}"))
-        return
+        return []
+    return []
 
 
 def _version(text: str) -> tuple[int, ...] | None:
