@@ -69,17 +69,36 @@ def read(path: Path) -> str:
     return decode(data, str(path))
 
 
+def _temp_beside(path: Path, data: bytes) -> str:
+    """A temporary file holding ``data``, flushed to disk, in the folder of ``path`` (so that a
+    rename or link puts it in place in one step)."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError:
+        _discard(temp)
+        raise
+    return temp
+
+
+def _discard(temp: str | None) -> None:
+    if temp is not None:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+
+
 def create_atomic(path: Path, text: str) -> None:
     """Write a new file (mode 0644 less the umask) in one step; an existing file is an error
     (it was not there when the change was computed)."""
     data = encode(text)
     temp = None
     try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        temp = _temp_beside(path, data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temp, 0o666 & ~umask)
@@ -87,11 +106,7 @@ def create_atomic(path: Path, text: str) -> None:
     except OSError as error:
         raise FileError(f"{path}: cannot write: {error.strerror or error}") from None
     finally:
-        if temp is not None:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
+        _discard(temp)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -104,16 +119,10 @@ def write_atomic(path: Path, text: str) -> None:
         status = path.stat()
     except OSError as error:
         raise FileError(f"{path}: cannot write: {error.strerror or error}") from None
-    mode = stat.S_IMODE(status.st_mode)
-    directory = path.parent
     temp = None
     try:
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
+        temp = _temp_beside(path, data)
+        os.chmod(temp, stat.S_IMODE(status.st_mode))
         if hasattr(os, "chown") and (status.st_uid, status.st_gid) != (os.getuid(), os.getgid()):
             try:
                 os.chown(temp, status.st_uid, status.st_gid)
@@ -124,8 +133,4 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as error:
         raise FileError(f"{path}: cannot write: {error.strerror or error}") from None
     finally:
-        if temp is not None:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
+        _discard(temp)

@@ -505,10 +505,12 @@ class Model:
 
     def pip_before(self, invocation: commands.Invocation) -> PipVersion:
         """The pip a ``pip`` invocation talks to, as far as the image and earlier steps tell."""
-        table: dict[int, PipVersion] = self.__dict__.setdefault("_pip", {})
-        if id(invocation) not in table:
+        table: dict[int, PipVersion] | None = self.__dict__.get("_pip")
+        if table is None:  # one sweep of every stage, the first time a pass asks
+            table = {}
             for stage in self.stages:
                 self._pip_sweep(stage, table)
+            self.__dict__["_pip"] = table
         return table.get(id(invocation), PipVersion(None, "it is not run by a RUN this model read"))
 
     def _pip_sweep(self, stage: Stage, table: dict[int, PipVersion]) -> None:

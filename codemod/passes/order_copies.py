@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import functools
 import posixpath
 import shlex
 from dataclasses import dataclass, field
@@ -111,12 +112,11 @@ class _Plan:
 def run(tree: Dockerfile, context: Context) -> Outcome:
     model = Model.of(tree)
     notes: list[Note] = []
-    build = _build_context(tree, context, notes)
     for stage in model.stages:
-        found = _find(stage, model, notes)
+        found = _find(stage, model)
         if found is None:
             continue
-        outcome = _rewrite(tree, model, found, build, notes)
+        outcome = _rewrite(tree, model, found, _build_context(tree, context), notes)
         if outcome is not None and all(context.permits(PASS.name, p.explanation, p.safety, p.about) for p in outcome.proposals):
             outcome.notes[:0] = notes
             return outcome  # one change per round: the next round sees the new tree
@@ -126,17 +126,22 @@ def run(tree: Dockerfile, context: Context) -> Outcome:
 # --- the build context -------------------------------------------------------------------------
 
 
-def _build_context(tree: Dockerfile, context: Context, notes: list[Note]) -> object | None:
-    """The build context (``codemod.context.BuildContext``) or None, resolved once per file."""
+def _build_context(tree: Dockerfile, context: Context) -> object | None:
+    """The build context (``codemod.context.BuildContext``) or None: looked for only where the
+    pass has something to do, and once for the same file and sources."""
     if context.path in ("-", "") and not context.build_context:
         return None
-    from .. import context as contexts
-
     if context.build_context == "none":
         return None
-    sources = _literal_sources(tree)
-    dockerfile = Path(context.path) if context.path not in ("-", "") else Path(context.build_context or ".") / "Dockerfile"
-    found, _why = contexts.resolve(dockerfile, context.build_context, sources=sources)
+    return _resolved(context.path, context.build_context, tuple(_literal_sources(tree)))
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved(path: str, explicit: str | None, sources: tuple[str, ...]) -> object | None:
+    from .. import context as contexts
+
+    dockerfile = Path(path) if path not in ("-", "") else Path(explicit or ".") / "Dockerfile"
+    found, _why = contexts.resolve(dockerfile, explicit, sources=list(sources))
     return found
 
 
@@ -218,7 +223,7 @@ def _requirement_files(invocation: Invocation) -> list[str]:
     return files
 
 
-def _find(stage: Stage, model: Model, notes: list[Note]) -> _Found | None:
+def _find(stage: Stage, model: Model) -> _Found | None:
     body = list(stage.body)
     for position, instruction in enumerate(body):
         if instruction.word != "run":
@@ -669,7 +674,7 @@ def _split_point(found: _Found) -> _Split | str:
     if cds:
         return "the RUN goes on after the install in the directory its cd chose; split in two, both would need the cd (use WORKDIR)"
     for later in rest_commands:
-        again, _ = commands.read(shell.Script("", [later]))
+        again, _ = commands.read(shell_script(later))
         if any(i.program == found.invocation.program and i.args[:1] == found.invocation.args[:1] for i in again):
             return f"the RUN runs {found.invocation.program} {found.invocation.args[0] if found.invocation.args else ''} again after the install; this pass does not split it into two installs"
     rest_start = source_offset(install, part, rest_commands[0].start)
@@ -689,7 +694,7 @@ def _reads_sources(command: object, workdir: str = _BASE) -> str:
         written = target.value
         if not written.startswith("/") or "$" in written or not posixpath.relpath(written, workdir).startswith(".."):
             return f"writes {written}, which may be where the install runs"
-    found, blind = commands.read(shell.Script("", [command]))
+    found, blind = commands.read(shell_script(command))
     if any(i.program in _ENVIRONMENT_TOOLS for i in found):
         blind = [u for u in blind if u.kind != "program"]  # the unknown program is one of them
     if blind:
