@@ -100,13 +100,6 @@ class _Origins:
             self._lines.setdefault(id(node), span)
         self._alive.append((before, after))
 
-    def rebind(self, built: Dockerfile, parsed: Dockerfile) -> None:
-        """The parsed tree's nodes stand for the built tree's nodes from now on."""
-        self._alive.append(parsed)
-        for a, b in zip(built.instructions, parsed.instructions):
-            if id(a) in self._lines:
-                self._lines[id(b)] = self._lines[id(a)]
-
 
 def _same_shape(built: Dockerfile, parsed: Dockerfile) -> bool:
     if len(built.instructions) != len(parsed.instructions):

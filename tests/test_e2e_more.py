@@ -18,9 +18,7 @@ without its ``|| true`` to see whether it works offline or only fails harmlessly
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import subprocess
 import tempfile
 import time
@@ -30,10 +28,10 @@ from typing import Any
 
 import pytest
 
-from codemod import parse
 from codemod.engine import refactor
 from codemod.passes import REGISTRY, Context, select
 from conftest import ROOT
+from e2e.harness import refactored as _refactored, require_real_builds, run_step, verify_report
 
 E2E = ROOT / "corpus" / "e2e"
 
@@ -97,22 +95,9 @@ SAMPLES = {
 KNOWN_ADDED: dict[str, str] = {}
 
 
-def refactored(sample: Sample, only: str | None = None) -> tuple[str, list[str]]:
-    """The refactored text and the passes that changed it, as ``verify`` computes them (the
-    Dockerfile's directory is the build context)."""
-    result = refactor(sample.dockerfile.read_text(), passes=select([only] if only else None), context=Context(path=str(sample.dockerfile)))
-    return result.text, sorted({c.pass_name for c in result.changes})
 
 
-def run_step(text: str, starts: str) -> tuple[int, int]:
-    """(the build step, counted from 1 as buildah prints ``STEP n/N``, of the first RUN whose
-    command starts with ``starts``; N). The samples are single-stage: every instruction is a step."""
-    instructions = parse(text).instructions
-    for number, instruction in enumerate(instructions, start=1):
-        command = instruction.command
-        if command.name == "run" and command.args_text.startswith(starts):
-            return number, len(instructions)
-    raise AssertionError(f"no RUN {starts!r} in\n{text}")
+
 
 
 # --- what the passes make of the samples (fast) -------------------------------------------------
@@ -163,20 +148,13 @@ def test_run_step_counts_as_buildah_does() -> None:
 # --- real builds --------------------------------------------------------------------------------
 
 
-def _cannot_build(reason: str) -> None:
-    """Skip, saying why; where real builds are required (MSB_REQUIRE_REALBUILD=1) fail instead."""
-    if os.environ.get("MSB_REQUIRE_REALBUILD") == "1":
-        pytest.fail(f"real builds are required here, but {reason}")
-    pytest.skip(reason)
+
 
 
 @pytest.fixture(scope="module")
 def store() -> Path:
     """The store holding the Debian base and the stand-ins, each made once per store."""
-    if shutil.which("buildah") is None or shutil.which("debootstrap") is None:
-        _cannot_build("buildah and debootstrap are not installed (apt-get install buildah podman runc debootstrap)")
-    if os.geteuid() != 0:
-        _cannot_build("the real builds need root (buildah's chroot isolation and a private store)")
+    require_real_builds()
     from e2e.base import ensure_base
     from e2e.standins_more import ensure_standin
 
@@ -189,22 +167,7 @@ def store() -> Path:
     return where
 
 
-def verify(store: Path, sample: Sample, *args: str) -> tuple[int, dict[str, Any]]:
-    from click.testing import CliRunner
 
-    from codemod.verify import verify_command
-
-    start = time.monotonic()
-    argv = ["--engine", "buildah", "--root", str(store), "--format", "json", *args, str(sample.dockerfile)]
-    result = CliRunner().invoke(verify_command, argv)
-    print(f"verify {' '.join(args)} {sample.name}: exit {result.exit_code} in {time.monotonic() - start:.1f} s")
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    try:
-        report = json.loads(result.stdout)
-    except ValueError:
-        pytest.fail(f"verify printed no JSON report (exit {result.exit_code}):\n{result.stderr}{result.stdout}")
-    return result.exit_code, report
 
 
 def _row(sample: Sample, report: dict[str, Any]) -> str:
@@ -307,3 +270,11 @@ def test_prefetch_offline(store: Path, name: str) -> None:
     else:
         assert done.returncode != 0, f"the prefetch now works offline: drop prefetch_fails_with and KNOWN_ADDED\n{log[-3000:]}"
         assert sample.prefetch_fails_with in log, log[-3000:]
+
+
+def refactored(sample: Sample, only: str | None = None) -> tuple[str, list[str]]:
+    return _refactored(sample.dockerfile, only)
+
+
+def verify(store: Path, sample: Sample, *args: str) -> tuple[int, dict[str, Any]]:
+    return verify_report(store, sample.dockerfile, sample.name, *args)

@@ -13,8 +13,6 @@ are marked ``realbuild`` and ``slow``.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +20,9 @@ from typing import Any
 
 import pytest
 
-from codemod import parse
-from codemod.engine import refactor
-from codemod.passes import REGISTRY, Context, select
+from codemod.passes import REGISTRY
 from conftest import ROOT
+from e2e.harness import refactored as _refactored, require_real_builds, run_step, verify_report
 
 E2E = ROOT / "corpus" / "e2e"
 
@@ -65,22 +62,9 @@ SAMPLES = {
 RUNS = [(s.name, None) for s in SAMPLES.values()] + [(s.name, p) for s in SAMPLES.values() for p in s.passes]
 
 
-def refactored(sample: Sample, only: str | None = None) -> tuple[str, list[str]]:
-    """The refactored text and the passes that changed it, as ``verify`` computes them (the
-    Dockerfile's directory is the build context)."""
-    result = refactor(sample.dockerfile.read_text(), passes=select([only] if only else None), context=Context(path=str(sample.dockerfile)))
-    return result.text, sorted({c.pass_name for c in result.changes})
 
 
-def install_step(text: str, install: str) -> tuple[int, int]:
-    """(the build step, counted from 1 as buildah prints ``STEP n/N``, of the first RUN that
-    starts with ``install``; N). The samples are single-stage: every instruction is a step."""
-    instructions = parse(text).instructions
-    for number, instruction in enumerate(instructions, start=1):
-        command = instruction.command
-        if command.name == "run" and command.args_text.startswith(install):
-            return number, len(instructions)
-    raise AssertionError(f"no RUN {install!r} in\n{text}")
+
 
 
 # --- what the passes make of the samples (fast) -------------------------------------------------
@@ -102,34 +86,27 @@ def test_the_passes_that_change_each_sample(name: str) -> None:
     assert install < source_copy
     assert any(line.startswith("COPY ") and i < install for i, line in enumerate(lines))
     assert sample.touch not in " ".join(lines[:source_copy])  # the edited file comes in after the install
-    before, _ = install_step(original, sample.install)
+    before, _ = run_step(original, sample.install)
     assert original.splitlines().index("COPY . .") < before - 1
 
 
 def test_install_step_counts_as_buildah_does() -> None:
     text = "FROM x\nWORKDIR /app\nCOPY package.json ./\nRUN npm ci && npm test\nCOPY . .\nCMD [\"node\"]\n"
-    assert install_step(text, "npm ci") == (4, 6)
+    assert run_step(text, "npm ci") == (4, 6)
     with pytest.raises(AssertionError, match="no RUN"):
-        install_step(text, "pip install")
+        run_step(text, "pip install")
 
 
 # --- real builds --------------------------------------------------------------------------------
 
 
-def _cannot_build(reason: str) -> None:
-    """Skip, saying why; where real builds are required (MSB_REQUIRE_REALBUILD=1) fail instead."""
-    if os.environ.get("MSB_REQUIRE_REALBUILD") == "1":
-        pytest.fail(f"real builds are required here, but {reason}")
-    pytest.skip(reason)
+
 
 
 @pytest.fixture(scope="module")
 def store() -> Path:
     """The store holding the Debian base and the stand-ins, each made once per store."""
-    if shutil.which("buildah") is None or shutil.which("debootstrap") is None:
-        _cannot_build("buildah and debootstrap are not installed (apt-get install buildah podman runc debootstrap)")
-    if os.geteuid() != 0:
-        _cannot_build("the real builds need root (buildah's chroot isolation and a private store)")
+    require_real_builds()
     from e2e.base import ensure_base
     from e2e.standins import ensure_standin
 
@@ -142,24 +119,7 @@ def store() -> Path:
     return where
 
 
-def verify(store: Path, sample: Sample, *args: str) -> tuple[int, dict[str, Any]]:
-    from click.testing import CliRunner
 
-    from codemod.verify import verify_command
-
-    start = time.monotonic()
-    argv = ["--engine", "buildah", "--root", str(store), "--format", "json", *args, str(sample.dockerfile)]
-    result = CliRunner().invoke(verify_command, argv)
-    print(f"verify {' '.join(args)} {sample.name}: exit {result.exit_code} in {time.monotonic() - start:.1f} s")
-    if result.exit_code != 0:
-        print(result.stderr[-4000:])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    try:
-        report = json.loads(result.stdout)
-    except ValueError:
-        pytest.fail(f"verify printed no JSON report (exit {result.exit_code}):\n{result.stderr}{result.stdout}")
-    return result.exit_code, report
 
 
 def _row(sample: Sample, only: str | None, report: dict[str, Any]) -> str:
@@ -211,8 +171,8 @@ def test_refactoring_builds_the_same_image(store: Path, name: str, only: str | N
     # FROM step is never counted as cached)
     original_text = sample.dockerfile.read_text()
     refactored_text, _ = refactored(sample, only)
-    before, before_steps = install_step(original_text, sample.install)
-    after, after_steps = install_step(refactored_text, sample.refactored_install)
+    before, before_steps = run_step(original_text, sample.install)
+    after, after_steps = run_step(refactored_text, sample.refactored_install)
     rebuilt_original, rebuilt_refactored = report["rebuilds"]["original"], report["rebuilds"]["refactored"]
     assert (rebuilt_original["file"], rebuilt_refactored["file"]) == (sample.touch, sample.touch)
     assert (rebuilt_original["steps"], rebuilt_refactored["steps"]) == (before_steps, after_steps)
@@ -240,3 +200,11 @@ def test_broken_refactoring_is_a_difference(store: Path, name: str, broken: str,
     assert report["verdict"] == "DIFFERENT: the refactored Dockerfile does not build"
     assert report["builds"]["original"]["ok"] and not report["builds"]["refactored"]["ok"]
     assert f'Error: building at STEP "{step}"' in report["builds"]["refactored"]["log_tail"][-1]
+
+
+def refactored(sample: Sample, only: str | None = None) -> tuple[str, list[str]]:
+    return _refactored(sample.dockerfile, only)
+
+
+def verify(store: Path, sample: Sample, *args: str) -> tuple[int, dict[str, Any]]:
+    return verify_report(store, sample.dockerfile, sample.name, *args)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
 import tarfile
 import time
 from contextlib import contextmanager
@@ -416,19 +414,10 @@ def test_main_dispatches_verify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 # --- real builds --------------------------------------------------------------------------------
 
 
-def _cannot_build(reason: str) -> None:
-    """Skip, saying why; where real builds are required (MSB_REQUIRE_REALBUILD=1, as in CI),
-    fail instead: a suite that skipped proves nothing."""
-    if os.environ.get("MSB_REQUIRE_REALBUILD") == "1":
-        pytest.fail(f"real builds are required here, but {reason}")
-    pytest.skip(reason)
-
-
 def _buildah_store() -> Path:
-    if shutil.which("buildah") is None or shutil.which("debootstrap") is None:
-        _cannot_build("buildah and debootstrap are not installed (apt-get install buildah podman runc debootstrap)")
-    if os.geteuid() != 0:
-        _cannot_build("the real builds need root (buildah's chroot isolation and a private store)")
+    from e2e.harness import require_real_builds
+
+    require_real_builds()
     from e2e.base import ensure_base
 
     store, _ = ensure_base()

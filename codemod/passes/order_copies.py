@@ -65,11 +65,11 @@ from pathlib import Path
 from .. import commands, shell
 from ..commands import Invocation
 from ..cst import BLANK, Command, Dockerfile, Instruction
-from ..edit import Style, parse_fragment_instructions, reparse, source_offset, style_of
+from ..edit import parse_fragment_instructions, reparse, source_offset, style_of
 from ..knowledge import images
 from ..knowledge.installs import Install, find
 from ..knowledge.managers import BY_NAME, MANAGERS
-from ..model import Model, Stage, is_root
+from ..model import Model, Stage
 from ..steps import describe
 from .base import REVIEW, Context, FileEdit, Note, Outcome, Pass, Proposal
 

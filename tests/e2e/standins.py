@@ -62,26 +62,31 @@ def _labels(data: dict) -> dict[str, str]:
     return dict(config.get("Labels") or config.get("labels") or {})
 
 
-def recipe_digest(tag: str, base_id: str) -> str:
-    return hashlib.sha256(f"{tag}\0{base_id}\0{RECIPES[tag]}".encode()).hexdigest()
+def recipe_digest(tag: str, base_id: str, recipe: str) -> str:
+    return hashlib.sha256(f"{tag}\0{base_id}\0{recipe}".encode()).hexdigest()
 
 
 def ensure_standin(tag: str) -> tuple[str, float]:
-    """The stand-in ``tag`` in the store, built when missing or stale: (its image id, seconds
-    spent building it; 0.0 when it was current)."""
+    """The stand-in ``tag`` of RECIPES in the store (see ensure_recipe)."""
+    return ensure_recipe(tag, RECIPES[tag])
+
+
+def ensure_recipe(tag: str, recipe: str) -> tuple[str, float]:
+    """The image ``tag`` built from the Dockerfile ``recipe`` in the store, built when missing
+    or stale: (its image id, seconds spent building it; 0.0 when it was current)."""
     import time
 
     store, base = ensure_base()
     base_data = _inspect(base)
     if base_data is None:
         raise RuntimeError(f"{base} is not in the store {store}")
-    wanted = recipe_digest(tag, str(base_data.get("FromImageID") or base_data.get("FromImageDigest")))
+    wanted = recipe_digest(tag, str(base_data.get("FromImageID") or base_data.get("FromImageDigest")), recipe)
     current = _inspect(tag)
     if current is not None and _labels(current).get(LABEL) == wanted:
         return str(current.get("FromImageID")), 0.0
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="msb-standin-") as context:
-        (Path(context) / "Dockerfile").write_text(RECIPES[tag])
+        (Path(context) / "Dockerfile").write_text(recipe)
         argv = buildah(
             "bud", "--isolation", "chroot", "--layers", "--pull=false", "--force-rm",
             "--label", f"{LABEL}={wanted}", "-t", tag, context,

@@ -23,19 +23,15 @@ Sizes measured on them are not Docker Hub sizes.
 
 from __future__ import annotations
 
-import hashlib
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 sys.path.insert(0, str(HERE.parent))
 
-from e2e.base import buildah, ensure_base  # noqa: E402
-from e2e.standins import LABEL, _inspect, _labels  # noqa: E402
+from e2e.base import ensure_base  # noqa: E402
+from e2e.standins import ensure_recipe  # noqa: E402
 
 _APT = "apt-get update && apt-get install -y --no-install-recommends {} && rm -rf /var/lib/apt/lists/*"
 
@@ -73,35 +69,9 @@ CMD ["irb"]
 }
 
 
-def recipe_digest(tag: str, base_id: str) -> str:
-    return hashlib.sha256(f"{tag}\0{base_id}\0{RECIPES[tag]}".encode()).hexdigest()
-
-
 def ensure_standin(tag: str) -> tuple[str, float]:
-    """The stand-in ``tag`` in the store, built when missing or stale: (its image id, seconds
-    spent building it; 0.0 when it was current)."""
-    store, base = ensure_base()
-    base_data = _inspect(base)
-    if base_data is None:
-        raise RuntimeError(f"{base} is not in the store {store}")
-    wanted = recipe_digest(tag, str(base_data.get("FromImageID") or base_data.get("FromImageDigest")))
-    current = _inspect(tag)
-    if current is not None and _labels(current).get(LABEL) == wanted:
-        return str(current.get("FromImageID")), 0.0
-    start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="msb-standin-") as context:
-        (Path(context) / "Dockerfile").write_text(RECIPES[tag])
-        argv = buildah(
-            "bud", "--isolation", "chroot", "--layers", "--pull=false", "--force-rm",
-            "--label", f"{LABEL}={wanted}", "-t", tag, context,
-        )
-        done = subprocess.run(argv, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"building the stand-in {tag} failed ({done.returncode}): {done.stdout[-2000:]}{done.stderr[-2000:]}")
-    made = _inspect(tag)
-    if made is None or _labels(made).get(LABEL) != wanted:
-        raise RuntimeError(f"the stand-in {tag} was built but does not carry its recipe label")
-    return str(made.get("FromImageID")), time.monotonic() - start
+    """The stand-in ``tag`` in the store, built when missing or stale (as standins.py builds its own)."""
+    return ensure_recipe(tag, RECIPES[tag])
 
 
 if __name__ == "__main__":
