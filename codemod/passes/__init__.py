@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from . import merge_runs, name_stages, order_copies
+from . import merge_runs, name_stages, order_copies, split_stages
 from .base import REVIEW, SAFE, Context, FileEdit, Note, Outcome, Pass, Proposal
 
 #: Every pass, in run order.
@@ -12,6 +12,7 @@ REGISTRY: tuple[Pass, ...] = (
     name_stages.PASS,
     order_copies.PASS,
     merge_runs.PASS,
+    split_stages.PASS,
 )
 
 

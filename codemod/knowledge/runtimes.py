@@ -1,0 +1,244 @@
+"""Toolchain images and the runtime images their programs run on, for split-stages.
+
+Each official toolchain image (golang, python, node, ruby, rust, the JDK images, the .NET SDK)
+has a runtime image of the same version and distro release: the tag is rewritten by a rule per
+image (``python:3.12-bookworm`` -> ``python:3.12-slim-bookworm``, ``golang:1.22-bookworm`` ->
+``debian:bookworm-slim``, ``maven:3-eclipse-temurin-17`` -> ``eclipse-temurin:17-jre``). A user
+overrides the choice through ``Context.runtime_images``.
+
+Sources: the tag lists of the official images (github.com/docker-library/official-images,
+``library/<name>``), Eclipse Temurin's JRE tags (LTS releases), Microsoft's .NET image tags
+(mcr.microsoft.com/dotnet/{sdk,aspnet}, formerly microsoft/dotnet).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .images import ImageRef, Release, release_of
+
+#: Tag words that name a distro release or variant, by image.
+_DEBIAN_WORDS = frozenset({"jessie", "stretch", "buster", "bullseye", "bookworm", "trixie"})
+_UBUNTU_WORDS = frozenset({"xenial", "bionic", "focal", "jammy", "noble"})
+#: Words of a tag that mean the image is already a small runtime variant.
+_SLIM_WORDS = ("slim", "alpine", "jre", "distroless", "chiseled", "runtime", "aspnet")
+
+#: Java releases Eclipse Temurin publishes JRE images for (the LTS releases).
+TEMURIN_JRE = frozenset({8, 11, 17, 21, 25})
+
+#: Programs that run the toolchain itself: a CMD or ENTRYPOINT running one needs the builder.
+TOOLCHAIN_AT_RUN_TIME: dict[str, tuple[tuple[str, ...], ...]] = {
+    "go": (("go", "run"), ("go", "test"), ("go", "build")),
+    "rust": (("cargo",),),
+    "java": (("mvn",), ("mvnw",), ("gradle",), ("gradlew",), ("javac",)),
+    "dotnet": (("dotnet", "run"), ("dotnet", "watch"), ("dotnet", "build"), ("dotnet", "test")),
+    "node": (("nodemon",), ("ts-node",), ("ts-node-dev",), ("npm", "run", "dev"), ("yarn", "dev"), ("ng", "serve")),
+    "python": (),
+    "ruby": (),
+    "php": (),
+}
+
+#: Where the official images keep what a dependency install writes outside the application.
+#: python: pip as root writes into the interpreter's site-packages and its scripts into
+#: /usr/local/bin; ruby: GEM_HOME and BUNDLE_APP_CONFIG are /usr/local/bundle.
+DEPENDENCY_PLACES: dict[str, tuple[str, ...]] = {
+    "python": ("/usr/local/lib/python{version}/site-packages", "/usr/local/bin"),
+    "ruby": ("/usr/local/bundle",),
+    "node": (),
+}
+
+#: Language packages that link a system library at run time, which the full images (FROM
+#: buildpack-deps) carry and the slim ones do not: (ecosystem, package) -> runtime packages by
+#: package family. Read from the requirement files or lock files of the build context.
+NATIVE_LIBRARIES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
+    ("python", "psycopg2"): {"apt": ("libpq5",), "apk": ("libpq",)},
+    ("python", "mysqlclient"): {"apt": ("libmariadb3",), "apk": ("mariadb-connector-c",)},
+    ("python", "python-ldap"): {"apt": ("libldap-common",), "apk": ("libldap",)},
+    ("python", "pycurl"): {"apt": ("libcurl4",), "apk": ("libcurl",)},
+    ("python", "pygraphviz"): {"apt": ("libgvc6",), "apk": ("graphviz",)},
+    ("python", "pyodbc"): {"apt": ("unixodbc",), "apk": ("unixodbc",)},
+    ("ruby", "pg"): {"apt": ("libpq5",), "apk": ("libpq",)},
+    ("ruby", "mysql2"): {"apt": ("libmariadb3",), "apk": ("mariadb-connector-c",)},
+    ("ruby", "rmagick"): {"apt": ("libmagickcore-6.q16-6",), "apk": ("imagemagick",)},
+    ("rust", "openssl-sys"): {"apt": ("libssl3",), "apk": ("libssl3",)},
+}
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    """What split-stages needs to know of the image a stage starts FROM."""
+
+    ecosystem: str
+    #: The runtime image, written as the original writes its reference; None when there is none.
+    runtime: str | None
+    #: Why there is no runtime image (when ``runtime`` is None).
+    why: str = ""
+    #: The toolchain image is already a small variant (slim, alpine): the gain is only what the
+    #: stage's own RUNs add.
+    slim: bool = False
+    #: python: "3.12"; the JDK major for java.
+    version: str | None = None
+    #: The runtime image is another distro family than the toolchain's (openjdk's Debian ->
+    #: Temurin's Ubuntu): system packages cannot be installed again by the same names.
+    family_changes: bool = False
+    #: The runtime image has no shell (distroless).
+    shell: bool = True
+    #: The runtime's distro release (for package names).
+    release: Release | None = None
+
+
+def _tokens(tag: str) -> list[str]:
+    return tag.lower().split("-")
+
+
+def _slim(tag: str) -> bool:
+    return any(word in token for token in _tokens(tag) for word in _SLIM_WORDS)
+
+
+def _prefix(ref: ImageRef) -> str:
+    """The reference up to the tag (``python``, ``docker.io/library/python``)."""
+    text = ref.text.split("@", 1)[0]
+    if ref.tag is not None:
+        text = text[: -(len(ref.tag) + 1)]
+    return text
+
+
+def _library_slim(ref: ImageRef, ecosystem: str, node_order: bool) -> Toolchain:
+    """python, node and ruby: the ``-slim`` variant of the same tag."""
+    tag = ref.tag or "latest"
+    release = release_of(ref)
+    version = _version_word(tag)
+    if _slim(tag):
+        return Toolchain(ecosystem, ref.text.split("@", 1)[0], slim=True, version=version, release=release)
+    tokens = _tokens(tag)
+    if any(t in ("windowsservercore", "nanoserver", "onbuild", "rc") or t.startswith("windowsservercore") for t in tokens):
+        return Toolchain(ecosystem, None, f"{ref.text}: no slim variant of this tag", version=version)
+    if tag == "latest":
+        new = "slim"
+    elif len(tokens) == 1:
+        new = f"{tag}-slim"
+    elif len(tokens) == 2 and tokens[1] in _DEBIAN_WORDS:
+        new = f"{tokens[0]}-{tokens[1]}-slim" if node_order else f"{tokens[0]}-slim-{tokens[1]}"
+    else:
+        return Toolchain(ecosystem, None, f"{ref.text}: no slim variant of this tag is known", version=version)
+    return Toolchain(ecosystem, f"{_prefix(ref)}:{new}", version=version, release=release)
+
+
+def _version_word(tag: str) -> str | None:
+    match = re.match(r"(\d+(?:\.\d+)*)", tag)
+    return match.group(1) if match else None
+
+
+#: The Debian release of the last image of a golang or rust version whose tag names none: the
+#: official images moved their default to bullseye in August 2021, bookworm in June 2023 and
+#: trixie in August 2025; a version gets the default of the time of its last release. A binary
+#: built on a release runs on the same or a newer one (glibc is backward compatible), so where
+#: a version's last build straddles a switch the newer release is listed.
+DEFAULT_DEBIAN: dict[str, tuple[tuple[tuple[int, ...], str], ...]] = {
+    # (from version, codename), newest first
+    "go": (((1, 25), "trixie"), ((1, 19), "bookworm"), ((1, 15), "bullseye"), ((1, 12), "buster"), ((1, 8), "stretch")),
+    "rust": (((1, 89), "trixie"), ((1, 68), "bookworm"), ((1, 54), "bullseye"), ((1, 36), "buster"), ((1, 20), "stretch")),
+}
+
+
+def default_debian(ecosystem: str, tag: str | None) -> str | None:
+    """The Debian codename of a golang or rust tag that names only a version (``1.21``)."""
+    if tag in (None, "latest"):
+        return DEFAULT_DEBIAN[ecosystem][0][1]
+    word = _version_word(tag or "")
+    if word is None or word != tag:
+        return None
+    version = tuple(int(x) for x in word.split("."))
+    if len(version) < 2 and version != (1,):
+        return None
+    if version == (1,):
+        return DEFAULT_DEBIAN[ecosystem][0][1]
+    for since, codename in DEFAULT_DEBIAN[ecosystem]:
+        if version[:2] >= since:
+            return codename
+    return None
+
+
+def _distro_runtime(ref: ImageRef, ecosystem: str) -> Toolchain:
+    """golang and rust: the plain distro image of the toolchain's release."""
+    release = release_of(ref)
+    if release.family == "debian" and not release.codename:
+        codename = default_debian(ecosystem, ref.tag)
+        if codename is not None:
+            from .images import DEBIAN_CODENAMES
+
+            release = Release("debian", DEBIAN_CODENAMES.get(codename), codename)
+            return Toolchain(ecosystem, f"debian:{codename}-slim", release=release, why=f"{ref.text} is Debian {codename} (its last build)")
+    if release.family == "debian" and release.codename:
+        return Toolchain(ecosystem, f"debian:{release.codename}-slim", release=release)
+    if release.family == "alpine" and release.version:
+        return Toolchain(ecosystem, f"alpine:{'.'.join(map(str, release.version[:2]))}", release=release)
+    return Toolchain(ecosystem, None, f"{ref.text}: the distro release of this tag is not known, so neither is the runtime image")
+
+
+_JDK = re.compile(r"(?:^|-)(?:jdk-?|eclipse-temurin-|temurin-|openjdk-|ibmjava-|ibm-semeru-runtimes-open-|sapmachine-)(\d+)")
+
+
+def _java(ref: ImageRef) -> Toolchain:
+    tag = (ref.tag or "latest").lower()
+    library = ref.library_name
+    if library in ("openjdk", "eclipse-temurin", "java", "adoptopenjdk"):
+        if "jre" in tag:
+            return Toolchain("java", ref.text, slim=True)
+        match = re.match(r"(\d+)", tag)
+    else:  # maven, gradle
+        match = _JDK.search(tag)
+        if match is not None and "corretto" in tag:
+            return Toolchain("java", None, f"{ref.text}: Amazon Corretto publishes no JRE image")
+    if match is None:
+        return Toolchain("java", None, f"{ref.text}: the tag does not name the JDK's major version")
+    major = int(match.group(1))
+    if major not in TEMURIN_JRE:
+        return Toolchain("java", None, f"{ref.text}: Eclipse Temurin publishes JRE images for {', '.join(map(str, sorted(TEMURIN_JRE)))} only")
+    release = release_of(ref)
+    alpine = "alpine" in tag
+    runtime = f"eclipse-temurin:{major}-jre{'-alpine' if alpine else ''}"
+    temurin = library == "eclipse-temurin" or "temurin" in tag
+    return Toolchain("java", runtime, version=str(major), family_changes=not temurin, release=release)
+
+
+def _dotnet(ref: ImageRef) -> Toolchain:
+    tag = (ref.tag or "latest").lower()
+    if "nanoserver" in tag or "windowsservercore" in tag:
+        return Toolchain("dotnet", None, f"{ref.text}: a Windows image")
+    location = ref.location
+    if location in ("mcr.microsoft.com/dotnet/sdk", "mcr.microsoft.com/dotnet/core/sdk"):
+        return Toolchain("dotnet", f"{location.rsplit('/', 1)[0]}/aspnet:{ref.tag or 'latest'}", version=_version_word(tag))
+    if location == "docker.io/microsoft/dotnet" and tag.endswith("-sdk"):
+        version = tag[: -len("-sdk")]
+        if _version_word(version) in ("1.0", "1.1", "2.0"):
+            return Toolchain("dotnet", None, f"{ref.text}: no aspnetcore-runtime image for this version")
+        return Toolchain("dotnet", f"microsoft/dotnet:{version}-aspnetcore-runtime", version=_version_word(version))
+    return Toolchain("dotnet", None, f"{ref.text}: not a .NET SDK image this pass knows")
+
+
+def toolchain(ref: ImageRef) -> Toolchain | None:
+    """The toolchain an image is, with its runtime image; None for images that are not one."""
+    library = ref.library_name
+    if library == "python":
+        return _library_slim(ref, "python", node_order=False)
+    if library == "node":
+        return _library_slim(ref, "node", node_order=True)
+    if library == "ruby":
+        return _library_slim(ref, "ruby", node_order=False)
+    if library == "golang":
+        return _distro_runtime(ref, "go")
+    if library == "rust":
+        return _distro_runtime(ref, "rust")
+    if library in ("maven", "gradle", "openjdk", "eclipse-temurin", "java", "adoptopenjdk"):
+        return _java(ref)
+    if library == "php":
+        return Toolchain("php", None, "php: carrying compiled extensions, their .ini files and libraries is not done yet")
+    if ref.location.startswith(("mcr.microsoft.com/dotnet/", "docker.io/microsoft/dotnet")):
+        return _dotnet(ref)
+    return None
+
+
+def python_dependency_places(version: str) -> tuple[str, ...]:
+    return tuple(p.format(version=version) for p in DEPENDENCY_PLACES["python"])

@@ -1,0 +1,1088 @@
+"""split-stages: a single-stage Dockerfile on a toolchain image becomes a builder stage and a
+slim runtime stage that receives only what the program needs to run.
+
+## What it does
+The stage becomes ``builder`` (everything it did stays there, in order) and a new stage on the
+matching runtime image (``codemod/knowledge/runtimes.py``: ``python:3.12`` ->
+``python:3.12-slim``, ``golang:1.22-bookworm`` -> ``debian:bookworm-slim``,
+``maven:3-eclipse-temurin-17`` -> ``eclipse-temurin:17-jre``...) follows it, named ``runtime``
+(or the stage's own name, which a compose ``target:`` may build). The runtime stage gets, in the
+original order:
+
+- the configuration: ARG, ENV, WORKDIR, USER, LABEL, EXPOSE, VOLUME, STOPSIGNAL, HEALTHCHECK,
+  SHELL, ENTRYPOINT and CMD, as written;
+- the steps whose effect the program needs at run time, run again: creating users and groups,
+  directories and links outside the application, system packages that are not build-only (a
+  ``-dev`` header package becomes its runtime library: ``libpq-dev`` -> ``libpq5``; compilers
+  and build tools are dropped), COPYs from the build context outside the application;
+- ``COPY --from=builder`` of the artifacts, at the paths they had in the builder (so CMD and
+  ENTRYPOINT are unchanged): for node, python and ruby the whole application directory and the
+  installed dependencies (site-packages and ``/usr/local/bin``, ``/usr/local/bundle``, a
+  virtualenv); for go the binary of ``go build -o`` or ``/go/bin``; for rust the binary CMD
+  names; for java the jar ``java -jar`` runs; for .NET the ``dotnet publish -o`` directory;
+  for compiled programs on a distro image also the CA certificates.
+
+## Example
+    FROM golang:1.22-bookworm               FROM golang:1.22-bookworm AS builder
+    WORKDIR /src                            WORKDIR /src
+    COPY . .                                COPY . .
+    RUN go build -o /usr/local/bin/app .    RUN go build -o /usr/local/bin/app .
+    EXPOSE 8080                       ->    EXPOSE 8080
+    CMD ["app"]                             CMD ["app"]
+
+                                            FROM debian:bookworm-slim AS runtime
+                                            WORKDIR /src
+                                            COPY --from=builder /usr/local/bin/app /usr/local/bin/app
+                                            COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+                                            EXPOSE 8080
+                                            CMD ["app"]
+
+## Why
+The image that ships holds the compiler, headers, package caches and the sources: often ten
+times the program. Nobody splits stages without a language model today.
+
+## Safety
+``review``: the final image changes on purpose. Its configuration must not (the ``verify``
+command builds both images, compares configuration and behaviour).
+
+## Caveats (it declines, and says why with --explain)
+- A file that is already multi-stage, ONBUILD, a base image it does not know, PHP (compiled
+  extensions are not carried yet), Windows images, a non-POSIX SHELL, the backtick escape.
+- CMD or ENTRYPOINT runs the toolchain (``go run``, ``cargo run``, ``mvn spring-boot:run``,
+  ``dotnet run``, nodemon); the artifact cannot be named; a python tag without its minor version
+  (the slim image may carry another one, and site-packages is per version).
+- A RUN it cannot classify (a script, a download outside the application, an unknown program),
+  a header package whose runtime library it does not know, system packages on a runtime image
+  of another distro family; nothing to gain (an already slim image and no build-only package).
+- Without the build context it cannot see the files a compiled program reads at run time
+  beside the sources (templates, static files), nor the native libraries a python or ruby
+  package links: it says what it assumed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from .. import commands
+from ..commands import Invocation
+from ..cst import Dockerfile, Instruction
+from ..edit import parse_fragment_instructions, style_of
+from ..knowledge import images, packages, runtimes
+from ..knowledge.managers import BY_NAME
+from ..model import Model, Stage, is_root
+from ..steps import describe
+from .base import REVIEW, Context, Note, Outcome, Pass, Proposal
+
+#: Instructions that only configure the image or the later steps: repeated as written.
+_CONFIG = frozenset({"arg", "env", "workdir", "user", "label", "expose", "volume", "stopsignal", "healthcheck", "shell", "entrypoint", "cmd", "maintainer"})
+
+#: Programs whose effect lives outside the application and is wanted at run time: run again.
+_ACCOUNTS = frozenset({"useradd", "groupadd", "adduser", "addgroup", "usermod", "groupmod", "deluser", "delgroup", "chpasswd"})
+#: Programs that change files named by their path arguments.
+_FILE_OPS = frozenset({"mkdir", "chown", "chmod", "chgrp", "ln", "touch", "rm", "cp", "mv", "install"})
+#: Programs that change nothing the image keeps (or only the build's own state).
+_NEUTRAL = frozenset({"echo", "printf", "true", ":", "set", "export", "unset", "cd", "ls", "cat", "pwd", "env", "which", "test", "[", "sleep", "whoami", "id", "uname", "date", "exit", "sync"})
+#: System setup wanted at run time that writes outside the application: run again as written.
+_SYSTEM_SETUP = frozenset({"locale-gen", "update-locale", "update-ca-certificates", "ldconfig", "dpkg-reconfigure", "ln", "a2enmod", "a2ensite", "update-alternatives"})
+
+#: Build and dependency programs of each ecosystem: their effect is in the application
+#: directory, the dependency places, the artifacts, or caches the runtime does not need.
+_BUILD_PROGRAMS: dict[str, frozenset[str]] = {
+    "go": frozenset({"go", "gofmt", "golint", "golangci-lint", "dep", "glide", "govendor", "make", "swag", "protoc"}),
+    "rust": frozenset({"cargo", "rustup", "rustc", "make"}),
+    "java": frozenset({"mvn", "mvnw", "gradle", "gradlew", "javac", "jar", "make", "ant", "sbt"}),
+    "dotnet": frozenset({"dotnet", "make"}),
+    "node": frozenset({"npm", "yarn", "pnpm", "npx", "tsc", "webpack", "ng", "bower", "gulp", "grunt", "node", "make", "corepack", "vite", "next", "nest", "lerna", "turbo", "nx", "prisma"}),
+    "python": frozenset({"pip", "pipenv", "poetry", "make", "uv"}),
+    "ruby": frozenset({"bundle", "bundler", "gem", "rake", "rails", "yarn", "npm", "make"}),
+}
+#: Source extensions per compiled ecosystem: a COPY of nothing else stays in the builder.
+_SOURCES: dict[str, tuple[str, ...]] = {
+    "go": (".go", ".mod", ".sum", ".work", ".s", ".c", ".h", ".proto"),
+    "rust": (".rs", ".toml", ".lock"),
+    "java": (".java", ".kt", ".scala", ".groovy", ".gradle", ".kts", "pom.xml", ".properties", "gradlew", "mvnw"),
+    "dotnet": (".cs", ".fs", ".vb", ".csproj", ".fsproj", ".vbproj", ".sln", ".props", ".targets", "global.json", "nuget.config", ".config"),
+}
+_SOURCE_DIRS: dict[str, frozenset[str]] = {
+    "go": frozenset({"cmd", "internal", "pkg", "vendor", "api", "proto"}),
+    "rust": frozenset({"src", "benches", "examples", "tests", ".cargo", "crates"}),
+    "java": frozenset({"src", ".mvn", "gradle", "buildSrc"}),
+    "dotnet": frozenset({"src", "test", "tests"}),
+}
+_INTERPRETED = frozenset({"node", "python", "ruby"})
+_COMPILED = frozenset({"go", "rust", "java", "dotnet"})
+
+#: Directories that cannot be the application's own: the runtime image has its own files there.
+_SYSTEM_DIRS = frozenset({"/", "/usr", "/usr/local", "/usr/local/bin", "/usr/bin", "/bin", "/etc", "/var", "/opt", "/home", "/root", "/srv", "/tmp", "/usr/src", "/usr/share", "/lib", "/usr/lib", "/go", "/go/src"})
+
+_CA_BUNDLE = {"debian": "/etc/ssl/certs/ca-certificates.crt", "ubuntu": "/etc/ssl/certs/ca-certificates.crt", "alpine": "/etc/ssl/certs/ca-certificates.crt"}
+
+_MANAGER_FAMILY = {"apt": "apt", "apk": "apk", "yum": "yum", "dnf": "yum", "microdnf": "yum"}
+
+
+class Decline(Exception):
+    """The pass is not sure: the message says why."""
+
+
+@dataclass
+class _Carry:
+    """A path the runtime stage copies from the builder."""
+
+    path: str
+    #: Where it goes in the runtime stage (the same path, unless a bare program name in CMD
+    #: must be found on the runtime image's PATH).
+    to: str
+    chown: str | None = None
+    what: str = ""
+
+
+@dataclass
+class _Plan:
+    toolchain: runtimes.Toolchain
+    runtime_image: str
+    #: The runtime stage's instructions after its FROM: existing instructions, or texts.
+    body: list[Instruction | tuple[str, ...]] = field(default_factory=list)
+    #: Index in ``body`` where the COPY --from lines go.
+    carry_at: int = 0
+    carries: list[_Carry] = field(default_factory=list)
+    replayed: list[str] = field(default_factory=list)
+    dropped_packages: list[str] = field(default_factory=list)
+    kept_packages: list[str] = field(default_factory=list)
+    assumed: list[str] = field(default_factory=list)
+    #: Paths a RUN downloads or unpacks into, outside the application: copied from the builder.
+    downloads: list[str] = field(default_factory=list)
+    #: Runtime libraries of language packages the install names (psycopg2 -> libpq5).
+    native: list[str] = field(default_factory=list)
+    #: Packages a RUN removes again (``apt-get purge``, ``apk del``): never installed at run time.
+    removed: set[str] = field(default_factory=set)
+    #: Archives a RUN downloads to unpack: kept in the builder.
+    archives: list[str] = field(default_factory=list)
+
+
+def run(tree: Dockerfile, context: Context) -> Outcome:
+    model = Model.of(tree)
+    if len(model.stages) != 1:
+        return Outcome(tree)
+    stage = model.stages[0]
+    try:
+        plan = _plan(tree, model, stage, context)
+    except Decline as why:
+        return Outcome(tree, notes=[Note(f"not split into builder and runtime stages: {why}", (stage.from_instruction,))])
+    if plan is None:
+        return Outcome(tree)
+    return _write(tree, model, stage, plan, context)
+
+
+# --- deciding -------------------------------------------------------------------------------------
+
+
+def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Plan | None:
+    if tree.escape != "\\":
+        raise Decline("the file uses another escape character (a Windows Dockerfile)")
+    image = model.image(stage)
+    if image is None or stage.image is None:
+        raise Decline("the FROM line is not `FROM image [AS name]`")
+    written = stage.image.text
+    ref = images.parse_image(image)
+    if ref is None:
+        raise Decline(f"the base image {image!r} is not one this pass reads")
+    chain = runtimes.toolchain(ref)
+    if chain is None:
+        return None  # not a toolchain image: nothing to say
+    if chain.runtime is None:
+        raise Decline(chain.why)
+    runtime_image = _override(context, image) or chain.runtime
+    if "$" in written:
+        runtime_image = _with_variable(written, image, runtime_image)
+    release = images.release_of(ref)
+    if release.family == "windows":
+        raise Decline("a Windows image")
+    plan = _Plan(chain, runtime_image)
+    if chain.why and chain.runtime:
+        plan.assumed.append(chain.why)
+    eco = chain.ecosystem
+    for instruction in stage.body:
+        if instruction.word == "onbuild":
+            raise Decline(f"{describe(instruction)!r}: ONBUILD runs in images built FROM this one")
+        if instruction.word == "shell" and not model.posix_shell(instruction):
+            raise Decline(f"{describe(instruction)!r}: a non-POSIX SHELL")
+        if instruction.word == "from":
+            raise Decline("more than one FROM")
+    _check_commands(model, stage, eco)
+    plan.removed = _removed_packages(model, stage)
+    roots = _app_roots(model, stage, eco)
+    places = _dependency_places(model, stage, chain)
+    carried = roots + places
+    body: list[Instruction | tuple[str, ...]] = []
+    last_carried = 0
+    chowns: dict[str, str] = {}
+    for instruction in stage.body:
+        word = instruction.word
+        workdir = model.workdir(instruction) or _base_workdir(ref)
+        if word in _CONFIG:
+            body.append(instruction)
+            continue
+        if word in ("copy", "add"):
+            kind = _copy_kind(instruction, model, workdir, eco, carried)
+            if kind == "carried":
+                last_carried = len(body)
+                owner = _flag(instruction, "chown")
+                if owner:
+                    for root in roots:
+                        chowns.setdefault(root, owner)
+            elif kind == "replay":
+                body.append(instruction)
+            continue
+        if word == "run":
+            outcome = _classify_run(instruction, model, stage, eco, carried, workdir, plan, chain)
+            if outcome.replay is not None:
+                body.append(outcome.replay)
+            if outcome.touches_carried:
+                last_carried = len(body)
+            for path, owner in outcome.chowns:
+                chowns.setdefault(path, owner)
+            continue
+        raise Decline(f"{describe(instruction)!r}: an instruction this pass does not place")
+    plan.body = body
+    plan.carry_at = last_carried
+    native = [p for p in plan.native if p not in plan.kept_packages]
+    if native:
+        if chain.family_changes or (chain.release and chain.release.family not in ("debian", "ubuntu", "alpine")):
+            raise Decline(f"the installed packages link {', '.join(native)}, which this pass cannot install on the runtime image")
+        family = "apk" if chain.release and chain.release.family == "alpine" else "apt"
+        text = tuple(_install_commands(family, native))
+        at = _after_config_prefix(body)
+        body.insert(at, text)
+        if plan.carry_at >= at:
+            plan.carry_at += 1
+        plan.kept_packages.extend(native)
+        plan.replayed.append(f"installed {', '.join(native)} (linked by the installed packages)")
+    plan.carries = _carries(model, stage, chain, roots, places, chowns, plan)
+    if not plan.carries and not plan.replayed:
+        raise Decline("nothing to copy into the runtime stage was found")
+    if chain.slim and not plan.dropped_packages and runtime_image == image:
+        raise Decline(f"{image} is already a small image and no RUN installs build-only packages: nothing to gain")
+    _check_runtime_programs(model, stage, plan, chain)
+    return plan
+
+
+def _override(context: Context, image: str) -> str | None:
+    import fnmatch
+
+    for pattern, runtime in getattr(context, "runtime_images", ()) or ():
+        if fnmatch.fnmatchcase(image, pattern):
+            return str(runtime)
+    return None
+
+
+def _with_variable(written: str, image: str, runtime: str) -> str:
+    """``python:${PYTHON_VERSION}`` -> ``python:${PYTHON_VERSION}-slim`` where the runtime image
+    is the base with a suffix; otherwise the expanded name would freeze the variable: decline."""
+    if runtime.startswith(image) and written.count(":") == 1:
+        return written + runtime[len(image):]
+    raise Decline(f"FROM {written}: the runtime image cannot be derived from the same variables")
+
+
+def _base_workdir(ref: images.ImageRef) -> str:
+    return images.image_workdir(ref) or "/"
+
+
+def _check_commands(model: Model, stage: Stage, eco: str) -> None:
+    """CMD and ENTRYPOINT must not run the toolchain."""
+    for instruction in stage.body:
+        if instruction.word not in ("cmd", "entrypoint"):
+            continue
+        step = model.step(instruction)
+        for invocation in step.invocations if step else []:
+            for words in runtimes.TOOLCHAIN_AT_RUN_TIME.get(eco, ()):
+                if invocation.program == words[0] and tuple(a for a in invocation.args if not a.startswith("-"))[: len(words) - 1] == words[1:]:
+                    raise Decline(f"{describe(instruction)!r} runs the toolchain ({' '.join(words)}): the program needs the builder")
+
+
+def _resolve(path: str, workdir: str) -> str:
+    joined = path if path.startswith("/") else posixpath.join(workdir, path)
+    return posixpath.normpath(joined)
+
+
+def _inside(path: str, roots: list[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
+
+
+def _copy_words(instruction: Instruction) -> list[str] | None:
+    command = instruction.command
+    if command is None or command.form != "words" or instruction.heredocs:
+        return None
+    words = [p.text for p in command.args]
+    if len(words) < 2 or any(ch in w for w in words for ch in "\"'\\`"):
+        return None
+    return words
+
+
+def _flag(instruction: Instruction, name: str) -> str | None:
+    command = instruction.command
+    return command.flag(name) if command is not None else None
+
+
+def _app_roots(model: Model, stage: Stage, eco: str) -> list[str]:
+    """node, python, ruby: the directories the application is copied to (and the WORKDIR the
+    program runs in)."""
+    if eco not in _INTERPRETED:
+        return []
+    roots: list[str] = []
+    for instruction in stage.body:
+        if instruction.word not in ("copy", "add") or _flag(instruction, "from") is not None:
+            continue
+        words = _copy_words(instruction)
+        if words is None:
+            if instruction.heredocs:
+                continue
+            raise Decline(f"{describe(instruction)!r}: a COPY written with quotes, escapes or JSON this pass does not read")
+        workdir = model.workdir(instruction) or "/"
+        dest = _resolve(words[-1], workdir)
+        sources = words[:-1]
+        if any("$" in w for w in words):
+            raise Decline(f"{describe(instruction)!r}: a COPY with variables")
+        directory = any(s in (".", "./") or s.endswith("/") or "." not in posixpath.basename(s) for s in sources)
+        into_dir = words[-1].endswith("/") or words[-1] in (".", "./") or len(sources) > 1
+        root = dest if into_dir or directory else posixpath.dirname(dest)
+        if root in _SYSTEM_DIRS and not directory:
+            continue  # a file put into a system directory: copied again from the context
+        roots.append(root)
+    final = [i for i in stage.body if i.word in ("cmd", "entrypoint")]
+    if final:
+        last_workdir = model.workdir(final[-1])
+        if last_workdir is not None and (roots or last_workdir not in _SYSTEM_DIRS):
+            roots.append(posixpath.normpath(last_workdir))
+    kept: list[str] = []
+    for root in sorted(set(roots), key=len):
+        if root in _SYSTEM_DIRS:
+            if any(r == root for r in roots if r not in _SYSTEM_DIRS):
+                continue
+            raise Decline(f"the application is copied to {root}, where the runtime image has files of its own: give it a directory of its own (WORKDIR /app)")
+        if not _inside(root, kept):
+            kept.append(root)
+    return kept
+
+
+def _dependency_places(model: Model, stage: Stage, chain: runtimes.Toolchain) -> list[str]:
+    eco = chain.ecosystem
+    if eco == "python":
+        version = chain.version
+        if version is None or version.count(".") < 1:
+            # The tag does not name the minor version: the slim image pulled later may carry
+            # another one, and site-packages is per version. The builder's whole /usr/local
+            # (its python and what pip installed) goes along instead.
+            return ["/usr/local"]
+        minor = ".".join(version.split(".")[:2])
+        return list(runtimes.python_dependency_places(minor))
+    return list(runtimes.DEPENDENCY_PLACES.get(eco, ()))
+
+
+def _copy_kind(instruction: Instruction, model: Model, workdir: str, eco: str, carried: list[str]) -> str:
+    """"carried" (the runtime gets it with the application), "replay" (COPY again from the
+    build context), or "builder" (sources of a compiled program)."""
+    if _flag(instruction, "from") is not None or instruction.heredocs:
+        return "replay"
+    words = _copy_words(instruction)
+    if words is None:
+        raise Decline(f"{describe(instruction)!r}: a COPY this pass does not read")
+    dest = _resolve(words[-1], workdir)
+    if eco in _INTERPRETED:
+        return "carried" if _inside(dest, carried) else "replay"
+    sources = words[:-1]
+    if any("://" in s for s in sources):
+        return "replay"
+    if all(_is_source(s, eco) for s in sources):
+        return "builder"
+    return "replay"
+
+
+def _is_source(source: str, eco: str) -> bool:
+    name = posixpath.basename(source.rstrip("/")).lower()
+    if source in (".", "./", "*") or name in ("", "."):
+        return True
+    if name in _SOURCE_DIRS.get(eco, frozenset()):
+        return True
+    return any(name.endswith(ext) for ext in _SOURCES.get(eco, ())) or name in ("makefile", "license", "readme.md")
+
+
+# --- RUN ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _RunOutcome:
+    #: The instruction as it is, or the commands of a new RUN.
+    replay: Instruction | tuple[str, ...] | None = None
+    touches_carried: bool = False
+    chowns: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _classify_run(
+    instruction: Instruction, model: Model, stage: Stage, eco: str, carried: list[str], workdir: str, plan: _Plan, chain: runtimes.Toolchain,
+) -> _RunOutcome:
+    step = model.step(instruction)
+    command = instruction.command
+    if step is None or command is None:
+        raise Decline(f"{describe(instruction)!r}: a RUN this pass does not read")
+    if command.flag("mount") is not None and "secret" in (command.flag("mount") or ""):
+        pass  # secrets stay in the builder: the RUN is not repeated unless it is a runtime step
+    if step.unreadable:
+        raise Decline(f"{describe(instruction)!r}: {step.unreadable[0].reason}; its effect at run time cannot be told")
+    if not model.posix_shell(instruction):
+        raise Decline(f"{describe(instruction)!r}: a non-POSIX shell")
+    outcome = _RunOutcome()
+    cwd = workdir
+    replay_commands: list[str] = []
+    packages_wanted: list[tuple[str, list[str], Invocation]] = []
+    all_replayed = True
+    downloaded_here: set[str] = set()
+    for invocation in step.invocations:
+        program = invocation.program
+        args = invocation.args
+        if program == "cd" and not invocation.nested:
+            target = next((a for a in args if not a.startswith("-")), None)
+            if target is None or "$" in target:
+                raise Decline(f"{describe(instruction)!r}: `cd` to a place this pass cannot read")
+            cwd = _resolve(target, cwd)
+            continue
+        manager = _manager_of(invocation)
+        if manager is not None:
+            name, sub = manager
+            family = _MANAGER_FAMILY[name]
+            installs = BY_NAME[name].install
+            if sub in installs:
+                names = [p for p in commands.positionals(invocation, BY_NAME[name])[1:] if not p.startswith("-")]
+                if any("$" in n for n in names):
+                    raise Decline(f"{describe(instruction)!r}: packages named by variables")
+                names = [n for n in names if packages.package_name(family, n) not in plan.removed]
+                extra = _BUILD_ONLY_FOR.get(eco, frozenset())
+                dropped_extra = [n for n in names if packages.package_name(family, n) in extra and not _runs(model, stage, packages.package_name(family, n))]
+                names = [n for n in names if n not in dropped_extra]
+                plan.dropped_packages.extend(dropped_extra)
+                kept, dropped, unknown = packages.split_packages(family, names, plan.toolchain.release or chain.release)
+                if unknown:
+                    raise Decline(f"{describe(instruction)!r}: the runtime library of {', '.join(unknown)} is not known")
+                plan.dropped_packages.extend(dropped)
+                if kept:
+                    packages_wanted.append((family, kept, invocation))
+                all_replayed = False
+                continue
+            all_replayed = False
+            continue  # update, cleanup: part of the transaction
+        if program in _ACCOUNTS:
+            replay_commands.append(_text_of(invocation, instruction))
+            continue
+        if program in _NEUTRAL:
+            continue
+        if program in _DOWNLOADERS:
+            target = _download_target(invocation, cwd, model, instruction)
+            if target is None:
+                raise Decline(f"{describe(instruction)!r}: {invocation.display!r} downloads or unpacks to a place this pass cannot read")
+            if target == "":
+                continue  # to standard output (a pipe), or an archive listing
+            if target in _SYSTEM_DIRS:
+                raise Decline(f"{describe(instruction)!r}: {invocation.display!r} writes into {target}, where the runtime image has files of its own")
+            if program in ("curl", "wget") and _ARCHIVE.search(target):
+                downloaded_here.add(target)  # an archive unpacked and removed by the same RUN
+                if target not in plan.downloads:
+                    plan.archives.append(target)
+                all_replayed = False
+                continue
+            if _inside(target, carried):
+                outcome.touches_carried = True
+            elif not _caches_only([target]):
+                plan.downloads.append(target)
+                carried.append(target)
+                outcome.touches_carried = True
+            all_replayed = False
+            continue
+        if program in _FILE_OPS:
+            paths = [_resolve(_expanded(a, model, instruction), cwd) for a in _path_args(invocation)]
+            if not paths:
+                continue
+            if program == "rm" and (_caches_only([p.split("*")[0].rstrip("/") or "/" for p in paths]) or all(_inside(p, plan.downloads) or p in downloaded_here for p in paths)):
+                all_replayed = False
+                continue
+            if any("$" in p or "*" in p for p in paths):
+                if all(_inside(p.split("$")[0].split("*")[0] or "/", carried) for p in paths):
+                    outcome.touches_carried = True
+                    all_replayed = False
+                    continue
+                raise Decline(f"{describe(instruction)!r}: {invocation.display!r} names paths this pass cannot read")
+            inside = [p for p in paths if _inside(p, carried)]
+            if program == "rm" and _caches_only(paths):
+                all_replayed = False
+                continue
+            if inside and len(inside) == len(paths):
+                outcome.touches_carried = True
+                all_replayed = False
+                if program == "chown":
+                    owner = next((a for a in args if not a.startswith("-")), "")
+                    for path in inside:
+                        outcome.chowns.append((path, owner))
+                continue
+            if inside:
+                raise Decline(f"{describe(instruction)!r}: {invocation.display!r} changes files of the application and outside it")
+            if program in ("cp", "mv", "install") and _inside(_resolve(_path_args(invocation)[0], cwd), carried):
+                raise Decline(f"{describe(instruction)!r}: {invocation.display!r} puts a file of the build outside the application")
+            replay_commands.append(_text_of(invocation, instruction))
+            continue
+        if program in _SYSTEM_SETUP:
+            replay_commands.append(_text_of(invocation, instruction))
+            continue
+        if program in _BUILD_PROGRAMS.get(eco, frozenset()) or program in ("pip", "python") and eco == "python":
+            if eco == "node" and program in ("npm", "yarn", "pnpm") and _global_install(invocation):
+                replay_commands.append(_text_of(invocation, instruction))
+                continue
+            if program == "python" and not _python_build(invocation):
+                raise Decline(f"{describe(instruction)!r}: {invocation.display!r} runs the application's code; what it writes cannot be told")
+            if program == "pip" and _pip_elsewhere(invocation):
+                raise Decline(f"{describe(instruction)!r}: {invocation.display!r} installs outside the places this pass copies")
+            if program in ("pip", "gem"):
+                _native_libraries(invocation, eco, plan, chain)
+            outcome.touches_carried = True
+            all_replayed = False
+            continue
+        raise Decline(f"{describe(instruction)!r}: {invocation.display!r} is not a step this pass can classify (build-only or needed at run time)")
+    for family, kept, invocation in packages_wanted:
+        if plan.toolchain.family_changes:
+            raise Decline(f"{describe(instruction)!r}: the runtime image is another distro family; {', '.join(kept)} cannot be installed by the same names")
+        plan.kept_packages.extend(kept)
+        program = invocation.program if invocation.program in ("yum", "dnf", "microdnf") else "yum"
+        replay_commands[0:0] = _install_commands(family, kept, "--no-install-recommends" not in invocation.args, program)
+    if not replay_commands:
+        return outcome
+    only_packages = len(replay_commands) == sum(len(_install_commands(f, k)) for f, k, _ in packages_wanted)
+    if all_replayed and len(replay_commands) == len(step.invocations) - sum(1 for i in step.invocations if i.program in _NEUTRAL or i.program == "cd"):
+        outcome.replay = instruction
+    else:
+        outcome.replay = tuple(replay_commands)
+    if not only_packages:
+        plan.replayed.append(describe(instruction))
+    return outcome
+
+
+#: Programs that download or unpack into a path.
+_DOWNLOADERS = frozenset({"curl", "wget", "git", "tar", "unzip"})
+_ARCHIVE = re.compile(r"\.(tar|tgz|tar\.gz|tar\.xz|tar\.bz2|txz|tbz2|zip|gz|xz|bz2)$")
+
+
+def _expanded(text: str, model: Model, instruction: Instruction) -> str:
+    if "$" not in text:
+        return text
+    value = model.expand(text, instruction)
+    return value if value is not None else text
+
+
+def _option(args: tuple[str, ...], *names: str) -> str | None:
+    """The value of ``-o FILE``, ``-oFILE``, ``--output FILE`` or ``--output=FILE``."""
+    for index, arg in enumerate(args):
+        for name in names:
+            if arg == name and index + 1 < len(args):
+                return args[index + 1]
+            if name.startswith("--") and arg.startswith(name + "="):
+                return arg[len(name) + 1:]
+            if not name.startswith("--") and arg.startswith(name) and len(arg) > len(name) and not arg.startswith("--"):
+                return arg[len(name):]
+    return None
+
+
+def _download_target(invocation: Invocation, cwd: str, model: Model, instruction: Instruction) -> str | None:
+    """Where a download or unpack writes: a path, "" for standard output, None when unknown."""
+    program, args = invocation.program, invocation.args
+    positional = [a for a in args if not a.startswith("-")]
+
+    def path(value: str) -> str | None:
+        value = _expanded(value, model, instruction)
+        if "$" in value or "*" in value:
+            return None
+        return _resolve(value, cwd)
+
+    if program == "curl":
+        out = _option(args, "-o", "--output")
+        if out is not None:
+            return "" if out == "-" else path(out)
+        if any(a in ("-O", "--remote-name") or (a.startswith("-") and not a.startswith("--") and "O" in a[1:]) for a in args):
+            url = next((a for a in positional if "://" in a), None)
+            return path(url.rstrip("/").rsplit("/", 1)[-1]) if url else None
+        return ""
+    if program == "wget":
+        out = _option(args, "-O", "--output-document")
+        if out is not None:
+            return "" if out == "-" else path(out)
+        directory = _option(args, "-P", "--directory-prefix")
+        url = next((a for a in positional if "://" in a), None)
+        if url is None:
+            return None
+        name = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        return path(posixpath.join(directory or ".", name))
+    if program == "git":
+        if not positional or positional[0] != "clone":
+            return None
+        rest = [a for a in positional[1:]]
+        values = {"-b", "--branch", "--depth", "-o", "--origin", "--reference", "-c", "--config", "--shallow-since", "-j", "--jobs"}
+        cleaned: list[str] = []
+        skip = False
+        for arg in args[1:]:
+            if skip:
+                skip = False
+                continue
+            if arg in values:
+                skip = True
+                continue
+            if not arg.startswith("-"):
+                cleaned.append(arg)
+        rest = cleaned
+        if not rest:
+            return None
+        if len(rest) >= 2:
+            return path(rest[1])
+        name = rest[0].rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
+        return path(name)
+    if program == "tar":
+        flags = "".join(a.lstrip("-") for a in args if a.startswith("-") and not a.startswith("--")) + (args[0] if args and not args[0].startswith("-") else "")
+        if "t" in flags and "x" not in flags:
+            return ""
+        if "x" not in flags and "--extract" not in args and "--get" not in args:
+            return None
+        directory = _option(args, "-C", "--directory")
+        return path(directory or ".")
+    if program == "unzip":
+        directory = _option(args, "-d")
+        return path(directory or ".")
+    return None
+
+
+#: System packages that serve an ecosystem's build only, unless the image's command runs them
+#: (node-gyp needs python and make to build native modules).
+_BUILD_ONLY_FOR: dict[str, frozenset[str]] = {
+    "node": frozenset({"python", "python2", "python3", "python2.7", "python-minimal", "node-gyp"}),
+}
+
+
+def _runs(model: Model, stage: Stage, program: str) -> bool:
+    """Whether CMD, ENTRYPOINT or HEALTHCHECK runs ``program`` (``python3`` also as ``python``)."""
+    wanted = {program, program.rstrip("0123456789.")}
+    for instruction in stage.body:
+        if instruction.word in ("cmd", "entrypoint", "healthcheck"):
+            step = model.step(instruction)
+            if step and any(i.program in wanted for i in step.invocations):
+                return True
+            if any(posixpath.basename(w) in wanted for w in _argv(instruction)[:1]):
+                return True
+    return False
+
+
+def _removed_packages(model: Model, stage: Stage) -> set[str]:
+    removed: set[str] = set()
+    removing = {"apt": ("purge", "remove"), "apk": ("del",), "yum": ("remove", "erase"), "dnf": ("remove", "erase"), "microdnf": ("remove",)}
+    for instruction in stage.body:
+        step = model.step(instruction) if instruction.word == "run" else None
+        for invocation in step.invocations if step else []:
+            found = _manager_of(invocation)
+            if found is None:
+                continue
+            name, sub = found
+            if sub in removing.get(name, ()):
+                family = _MANAGER_FAMILY[name]
+                removed.update(packages.package_name(family, p) for p in commands.positionals(invocation, BY_NAME[name])[1:])
+    return removed
+
+
+def _native_libraries(invocation: Invocation, eco: str, plan: _Plan, chain: runtimes.Toolchain) -> None:
+    """``pip install psycopg2``: the library it links, which only the full image has, is
+    installed at run time too (from NATIVE_LIBRARIES)."""
+    family = chain.release.family if chain.release else None
+    table_family = {"debian": "apt", "ubuntu": "apt", "alpine": "apk"}.get(family or "")
+    for arg in invocation.args[1:]:
+        name = re.split(r"[<>=!~\[;]", arg, maxsplit=1)[0].lower()
+        row = runtimes.NATIVE_LIBRARIES.get((eco, name))
+        if row is None:
+            continue
+        if table_family is None or table_family not in row:
+            raise Decline(f"{invocation.display!r}: {name} links a system library this pass cannot install on the runtime image")
+        for package in row[table_family]:
+            if package not in plan.native:
+                plan.native.append(package)
+
+
+def _manager_of(invocation: Invocation) -> tuple[str, str] | None:
+    for name in ("apt", "apk", "yum", "dnf", "microdnf"):
+        manager = BY_NAME.get(name)
+        if manager is None:
+            continue
+        sub = commands.subcommand(invocation, manager)
+        if sub is not None:
+            return name, sub
+    return None
+
+
+def _path_args(invocation: Invocation) -> list[str]:
+    out: list[str] = []
+    args = list(invocation.args)
+    if invocation.program in ("chown", "chgrp"):
+        args = [a for a in args if a.startswith("-")] + [a for a in args if not a.startswith("-")][1:]
+    if invocation.program == "chmod":
+        plain = [a for a in args if not a.startswith("-") or re.fullmatch(r"-[rwxXst]+", a)]
+        args = plain[1:]
+    for arg in args:
+        if arg.startswith("-"):
+            continue
+        out.append(arg)
+    return out
+
+
+def _caches_only(paths: list[str]) -> bool:
+    caches = ("/var/lib/apt/lists", "/var/cache", "/tmp", "/root/.cache", "/root/.npm", "/usr/local/share/.cache", "/root/.m2", "/root/.cargo/registry", "/go/pkg")
+    return all(any(p == c or p.startswith(c + "/") for c in caches) for p in paths)
+
+
+def _global_install(invocation: Invocation) -> bool:
+    args = invocation.args
+    return ("-g" in args or "--global" in args) or (invocation.program == "yarn" and args[:1] == ("global",))
+
+
+def _python_build(invocation: Invocation) -> bool:
+    """``python setup.py install|build|develop``, ``python -m pip|venv|compileall``."""
+    args = invocation.args
+    if args[:1] in (("setup.py",), ("./setup.py",)):
+        return True
+    if args[:1] == ("-m",) and args[1:2] and args[1] in ("pip", "venv", "virtualenv", "compileall", "ensurepip"):
+        return True
+    return False
+
+
+def _pip_elsewhere(invocation: Invocation) -> bool:
+    return any(a in ("--user", "-t", "--target", "--prefix", "--root") or a.startswith(("--target=", "--prefix=", "--root=")) for a in invocation.args)
+
+
+def _text_of(invocation: Invocation, instruction: Instruction) -> str:
+    command = invocation.command
+    if command is None or invocation.nested or command.depth != 0 or command.in_compound:
+        raise Decline(f"{describe(instruction)!r}: {invocation.display!r} is nested in shell text this pass does not take apart")
+    step = instruction.command
+    assert step is not None
+    text = step.args[0].text if step.args else ""
+    return " ".join(text[command.start:command.end].split())
+
+
+def _install_commands(family: str, names: list[str], recommends: bool = False, program: str = "yum") -> list[str]:
+    """One install of ``names`` with its cleanup, as merge-runs would leave it."""
+    pkgs = " ".join(names)
+    if family == "apt":
+        flag = "" if recommends else " --no-install-recommends"
+        return ["apt-get update", f"apt-get install -y{flag} {pkgs}", "rm -rf /var/lib/apt/lists/*"]
+    if family == "apk":
+        return [f"apk add --no-cache {pkgs}"]
+    return [f"{program} install -y {pkgs}", f"{program} clean all"]
+
+
+# --- artifacts ------------------------------------------------------------------------------------
+
+
+def _carries(
+    model: Model, stage: Stage, chain: runtimes.Toolchain, roots: list[str], places: list[str], chowns: dict[str, str], plan: _Plan,
+) -> list[_Carry]:
+    eco = chain.ecosystem
+    out: list[_Carry] = []
+    if eco in _INTERPRETED:
+        if not roots and not places and not plan.replayed:
+            raise Decline("no application directory was found (no COPY of the application)")
+        for root in roots:
+            out.append(_Carry(root, root, chowns.get(root), "the application"))
+        for place in places:
+            out.append(_Carry(place, place, None, "the installed dependencies" if place != "/usr/local" else "the builder's python and the installed dependencies (the tag does not pin the minor version)"))
+        for path in plan.downloads:
+            if not _inside(path, roots + places):
+                out.append(_Carry(path, path, None, "a download"))
+        if eco == "python":
+            plan.assumed.append("no installed package links a library that only the full image has (psycopg2 and mysqlclient need libpq5 and libmariadb3: add them if so)")
+        if eco == "ruby":
+            plan.assumed.append("no gem links a library that only the full image has (pg and mysql2 need libpq5 and libmariadb3: add them if so)")
+        return out
+    artifacts = _compiled_artifacts(model, stage, chain)
+    out.extend(artifacts)
+    for path in plan.downloads:
+        if not any(_inside(path, [c.path]) for c in out):
+            out.append(_Carry(path, path, None, "a download"))
+    release = chain.release
+    family = release.family if release else None
+    if eco in ("go", "rust") and family in _CA_BUNDLE:
+        out.append(_Carry(_CA_BUNDLE[family], _CA_BUNDLE[family], None, "the CA certificates"))
+    if eco in ("go", "rust"):
+        plan.assumed.append("the program reads no file of the sources at run time (templates, static files): add a COPY --from=builder for each if it does")
+    return out
+
+
+def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -> list[_Carry]:
+    eco = chain.ecosystem
+    outputs: list[tuple[str, str]] = []  # (path, what)
+    for instruction in stage.body:
+        if instruction.word != "run":
+            continue
+        step = model.step(instruction)
+        cwd = model.workdir(instruction) or "/go" if eco == "go" else model.workdir(instruction) or "/"
+        for invocation in step.invocations if step else []:
+            if invocation.program == "cd":
+                target = next((a for a in invocation.args if not a.startswith("-")), None)
+                if target:
+                    cwd = _resolve(target, cwd)
+            out = _output_of(invocation, eco, cwd)
+            if out is not None:
+                outputs.append(out)
+    finals = _program_words(model, stage)
+    if not finals:
+        raise Decline("the image has no CMD or ENTRYPOINT: what runs cannot be told")
+    final_workdir = model.workdir(finals[-1][0]) or "/"
+    carries: list[_Carry] = []
+    if eco == "go":
+        for path, what in outputs:
+            if path == "/go/bin":
+                to = "/go/bin"
+                if any("/" not in argv[0] for _, argv in _program_words(model, stage)):
+                    to = "/usr/local/bin"
+                carries.append(_Carry(path, to, None, what))
+            else:
+                carries.append(_Carry(path, path, None, what))
+        if not carries:
+            raise Decline("no `go build -o` or `go install` names the binary")
+        return carries
+    argvs = finals
+    if eco == "rust":
+        for instruction, argv in argvs:
+            word = argv[0]
+            if "$" in word:
+                continue
+            if "/target/release/" in _resolve(word, final_workdir):
+                path = _resolve(word, final_workdir)
+                return [_Carry(path, path, None, "the binary")]
+            if "/" not in word and any(p == "/usr/local/cargo/bin" for p, _ in outputs):
+                return [_Carry(f"/usr/local/cargo/bin/{word}", f"/usr/local/bin/{word}", None, "the binary")]
+            if word.startswith("/") and not word.startswith("/usr/local/cargo/") and any(word == p for p, _ in outputs):
+                return [_Carry(word, word, None, "the binary")]
+        raise Decline("CMD or ENTRYPOINT does not name the binary cargo builds (target/release/NAME)")
+    if eco == "java":
+        if not outputs:
+            raise Decline("no maven or gradle build makes the jar")
+        for instruction, argv in argvs:
+            if posixpath.basename(argv[0]) != "java":
+                continue
+            args = argv[1:]
+            if "-jar" in args and args.index("-jar") + 1 < len(args):
+                jar = args[args.index("-jar") + 1]
+                if "$" in jar or "*" in jar:
+                    raise Decline(f"the jar {jar!r} is named by a variable or pattern")
+                path = _resolve(jar, final_workdir)
+                return [_Carry(path, path, None, "the jar")]
+        raise Decline("CMD or ENTRYPOINT does not run `java -jar FILE`: the artifact cannot be named")
+    if eco == "dotnet":
+        publish = [p for p, what in outputs if what == "the published application"]
+        if not publish:
+            raise Decline("no `dotnet publish -o DIR` names the output")
+        return [_Carry(publish[-1], publish[-1], None, "the published application")]
+    raise Decline(f"{eco}: no artifact rule")
+
+
+def _argv(instruction: Instruction) -> list[str]:
+    """The words CMD or ENTRYPOINT runs (exec form), or the first command of its shell form
+    (``exec`` and ``sh -c`` unwrapped)."""
+    from .. import shell
+    from ..cst import form_values
+
+    command = instruction.command
+    if command is None:
+        return []
+    if command.form == "exec":
+        words = list(form_values(command, instruction.escape))
+    elif command.form == "shell" and command.args:
+        script = shell.parse(command.args[0].text)
+        words = [w.value for w in script.commands[0].words] if script.commands else []
+    else:
+        return []
+    while words and words[0] in ("exec", "tini", "/sbin/tini", "/usr/bin/tini", "dumb-init", "/usr/bin/dumb-init", "--"):
+        words = words[1:]
+    if len(words) >= 3 and posixpath.basename(words[0]) in ("sh", "bash") and words[1] == "-c":
+        script = shell.parse(words[2])
+        return [w.value for w in script.commands[-1].words] if script.commands else []
+    return words
+
+
+def _program_words(model: Model, stage: Stage) -> list[tuple[Instruction, list[str]]]:
+    """(instruction, argv) of the ENTRYPOINT and CMD the image runs (the last of each)."""
+    found = []
+    for word in ("entrypoint", "cmd"):
+        last = [i for i in stage.body if i.word == word]
+        if last:
+            argv = _argv(last[-1])
+            if argv:
+                found.append((last[-1], argv))
+    return found
+
+
+def _output_of(invocation: Invocation, eco: str, cwd: str) -> tuple[str, str] | None:
+    program, args = invocation.program, list(invocation.args)
+    if eco == "go" and program == "go" and args:
+        sub = args[0]
+        if sub == "build" and "-o" in args and args.index("-o") + 1 < len(args):
+            out = args[args.index("-o") + 1]
+            if "$" in out:
+                raise Decline(f"`go build -o {out}`: the binary is named by a variable")
+            path = _resolve(out, cwd)
+            return (path, "the binary")
+        if sub == "install":
+            return ("/go/bin", "the binaries of go install")
+    if eco == "rust" and program == "cargo" and args[:1] == ["install"]:
+        return ("/usr/local/cargo/bin", "the binaries of cargo install")
+    if eco == "java" and program in ("mvn", "mvnw", "gradle", "gradlew"):
+        return (cwd, "the build")
+    if eco == "dotnet" and program == "dotnet" and args[:1] == ["publish"]:
+        for flag in ("-o", "--output"):
+            if flag in args and args.index(flag) + 1 < len(args):
+                return (_resolve(args[args.index(flag) + 1], cwd), "the published application")
+        for arg in args:
+            if arg.startswith("--output="):
+                return (_resolve(arg.split("=", 1)[1], cwd), "the published application")
+    return None
+
+
+def _check_runtime_programs(model: Model, stage: Stage, plan: _Plan, chain: runtimes.Toolchain) -> None:
+    """A program CMD, ENTRYPOINT or HEALTHCHECK runs that only the full image has: installed in
+    the runtime stage by the same package (Debian-based runtimes), else decline."""
+    needed: list[str] = []
+    for instruction in stage.body:
+        if instruction.word not in ("cmd", "entrypoint", "healthcheck"):
+            continue
+        step = model.step(instruction)
+        for invocation in step.invocations if step else []:
+            package = packages.FULL_IMAGE_PROGRAMS.get(invocation.program)
+            if package and package not in plan.kept_packages and package not in needed and not (chain.slim and plan.runtime_image.startswith(stage.image.text if stage.image else "")):
+                needed.append(package)
+    if not needed:
+        return
+    family = chain.release.family if chain.release else None
+    if family not in ("debian", "ubuntu") or chain.family_changes:
+        raise Decline(f"the image's command runs {', '.join(needed)}, which the runtime image may not have")
+    plan.kept_packages.extend(needed)
+    text = tuple(_install_commands("apt", needed))
+    plan.body.insert(0 if not plan.body else _after_config_prefix(plan.body), text)
+    if plan.carry_at >= _after_config_prefix(plan.body) - 1:
+        plan.carry_at += 1
+    plan.replayed.append(f"installed {', '.join(needed)} (run by the image's command)")
+
+
+def _after_config_prefix(body: list[Instruction | tuple[str, ...]]) -> int:
+    index = 0
+    for item in body:
+        if isinstance(item, Instruction) and item.word in ("arg", "env", "label", "maintainer"):
+            index += 1
+            continue
+        break
+    return index
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+def _write(tree: Dockerfile, model: Model, stage: Stage, plan: _Plan, context: Context) -> Outcome:
+    style = style_of(tree)
+    nl = style.newline
+    from_instruction = stage.from_instruction
+    keyword = from_instruction.command.keyword.text if from_instruction.command else "FROM"
+    lower = keyword.islower()
+
+    def kw(word: str) -> str:
+        return word.lower() if lower else word
+
+    as_word = kw("AS")
+    runtime_name = stage.name or "runtime"
+    builder_name = "builder" if (stage.name or "").lower() != "builder" else "build"
+    new_from = _renamed_from(from_instruction, stage, builder_name, as_word)
+    platform = _flag(from_instruction, "platform")
+    platform_text = f"--platform={platform} " if platform and "BUILDPLATFORM" not in platform else ""
+    texts: list[str] = [f"{kw('FROM')} {platform_text}{plan.runtime_image} {as_word} {runtime_name}{nl}"]
+    carry_texts = []
+    for carry in plan.carries:
+        chown = f" --chown={carry.chown}" if carry.chown else ""
+        source = carry.path
+        to = carry.to
+        if to == "/usr/local/bin" and source == "/go/bin":
+            source, to = "/go/bin/", "/usr/local/bin/"
+        elif source != to and not to.endswith("/"):
+            pass
+        carry_texts.append(f"{kw('COPY')} --from={builder_name}{chown} {source} {to}{nl}")
+    body_texts: list[str] = []
+    for item in plan.body:
+        if isinstance(item, Instruction):
+            body_texts.append(_bare(item))
+        else:
+            joiner = f" {style.escape}{nl}{style.indent}&& " if style.leading_operators else f" && {style.escape}{nl}{style.indent}"
+            body_texts.append(kw("RUN") + " " + joiner.join(item) + nl)
+    body_texts[plan.carry_at:plan.carry_at] = carry_texts
+    texts.extend(body_texts)
+    parsed = parse_fragment_instructions(texts, tree.escape)
+    if parsed is None:
+        return Outcome(tree, notes=[Note("not split: the runtime stage it would write does not parse", (from_instruction,))])
+    last = tree.instructions[-1]
+    ending = "" if last.render().endswith(("\n", "\r")) else nl
+    first = parsed[0]
+    blank = parse_fragment_instructions([nl + first.render()], tree.escape)
+    if blank is not None:
+        parsed[0] = blank[0]
+    instructions = list(tree.instructions)
+    index = instructions.index(from_instruction)
+    instructions[index] = new_from
+    if ending:
+        from ..edit import reparse
+
+        instructions[-1] = reparse(last, last.text + ending) if last.text else last
+    instructions.extend(parsed)
+    explanation = _explain(plan, builder_name, runtime_name)
+    made = (new_from, *parsed)
+    about = tuple(stage.instructions)  # the whole stage: the runtime stage is written after it
+    proposal = Proposal(explanation, REVIEW, about, made)
+    if not context.permits(PASS.name, explanation, REVIEW, about):
+        return Outcome(tree)
+    return Outcome(tree.with_changes(instructions=tuple(instructions)), [proposal])
+
+
+def _bare(instruction: Instruction) -> str:
+    """The instruction's text without the comments and blank lines above it."""
+    text = instruction.text
+    return text if text.endswith(("\n", "\r")) else text + "\n"
+
+
+def _renamed_from(instruction: Instruction, stage: Stage, name: str, as_word: str) -> Instruction:
+    from ..edit import reparse
+
+    text = instruction.text
+    if stage.name_part is not None:
+        start = instruction.logical.source_offset(stage.name_part.at)
+        end = start + len(stage.name_part.text)
+        return reparse(instruction, text[:start] + name + text[end:])
+    assert stage.image is not None
+    end = instruction.logical.source_offset(stage.image.at + len(stage.image.text) - 1) + 1
+    return reparse(instruction, text[:end] + f" {as_word} {name}" + text[end:])
+
+
+def _explain(plan: _Plan, builder: str, runtime: str) -> str:
+    groups: dict[str, list[str]] = {}
+    for c in plan.carries:
+        groups.setdefault(c.what, []).append(c.path if c.to == c.path else f"{c.path} -> {c.to}")
+    carried = "; ".join(f"{what} ({', '.join(paths)})" for what, paths in groups.items())
+    parts = [f"split into a {builder!r} stage and a {runtime!r} stage on {plan.runtime_image} that copies only {carried}"]
+    if plan.replayed:
+        parts.append(f"run again in the runtime stage: {'; '.join(plan.replayed)}")
+    if plan.dropped_packages:
+        parts.append(f"left in the builder: {', '.join(dict.fromkeys(plan.dropped_packages))}")
+    if plan.kept_packages:
+        parts.append(f"installed at run time: {', '.join(dict.fromkeys(plan.kept_packages))}")
+    if plan.assumed:
+        parts.append("assumed " + "; ".join(plan.assumed))
+    return "; ".join(parts)
+
+
+PASS = Pass("split-stages", "A single-stage file on a toolchain image becomes a builder stage and a slim runtime stage.", REVIEW, run)
+
+__all__ = ["PASS", "is_root"]
