@@ -64,6 +64,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .. import commands
 from ..commands import Invocation
@@ -157,6 +158,8 @@ class _Plan:
     native: list[str] = field(default_factory=list)
     #: Packages a RUN removes again (``apt-get purge``, ``apk del``): never installed at run time.
     removed: set[str] = field(default_factory=set)
+    #: What the build context was read for (replaces the assumptions made without it).
+    read: list[str] = field(default_factory=list)
     #: Archives a RUN downloads to unpack: kept in the builder.
     archives: list[str] = field(default_factory=list)
 
@@ -217,6 +220,7 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
     carried = roots + places
     body: list[Instruction | tuple[str, ...]] = []
     last_carried = 0
+    carry_before: int | None = None
     chowns: dict[str, str] = {}
     for instruction in stage.body:
         word = instruction.word
@@ -227,6 +231,8 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         if word in ("copy", "add"):
             kind = _copy_kind(instruction, model, workdir, eco, carried)
             if kind == "carried":
+                if carry_before is not None:
+                    raise Decline(f"{describe(instruction)!r} changes the application after a step that runs its code")
                 last_carried = len(body)
                 owner = _flag(instruction, "chown")
                 if owner:
@@ -237,6 +243,10 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
             continue
         if word == "run":
             outcome = _classify_run(instruction, model, stage, eco, carried, workdir, plan, chain)
+            if outcome.app_code and carry_before is None:
+                carry_before = len(body)
+            elif outcome.touches_carried and carry_before is not None:
+                raise Decline(f"{describe(instruction)!r} changes the application after a step that runs its code")
             if outcome.replay is not None:
                 body.append(outcome.replay)
             if outcome.touches_carried:
@@ -246,7 +256,10 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
             continue
         raise Decline(f"{describe(instruction)!r}: an instruction this pass does not place")
     plan.body = body
-    plan.carry_at = last_carried
+    plan.carry_at = last_carried if carry_before is None else min(last_carried, carry_before)
+    build = _build_context(tree, context)
+    if build is not None:
+        _read_context(build, model, stage, chain, plan)
     native = [p for p in plan.native if p not in plan.kept_packages]
     if native:
         if chain.family_changes or (chain.release and chain.release.family not in ("debian", "ubuntu", "alpine")):
@@ -260,8 +273,12 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         plan.kept_packages.extend(native)
         plan.replayed.append(f"installed {', '.join(native)} (linked by the installed packages)")
     plan.carries = _carries(model, stage, chain, roots, places, chowns, plan)
+    if build is not None:
+        plan.carries.extend(_runtime_files(build, model, stage, chain, plan))
     if not plan.carries and not plan.replayed:
         raise Decline("nothing to copy into the runtime stage was found")
+    if chain.ecosystem == "go" and not _override(context, image):
+        _static_runtime(model, stage, plan)
     if chain.slim and not plan.dropped_packages and runtime_image == image:
         raise Decline(f"{image} is already a small image and no RUN installs build-only packages: nothing to gain")
     _check_runtime_programs(model, stage, plan, chain)
@@ -408,6 +425,131 @@ def _is_source(source: str, eco: str) -> bool:
     return any(name.endswith(ext) for ext in _SOURCES.get(eco, ())) or name in ("makefile", "license", "readme.md")
 
 
+# --- the build context ----------------------------------------------------------------------------
+
+
+def _build_context(tree: Dockerfile, context: Context) -> object | None:
+    from .order_copies import _build_context as find
+
+    return find(tree, context)
+
+
+def _root(build: object) -> Path:
+    return Path(getattr(build, "root"))
+
+
+def _excluded(build: object, path: str) -> bool:
+    check = getattr(build, "excluded", None)
+    return bool(check(path)) if check is not None else False
+
+
+def _names_in(text: str, pattern: str) -> set[str]:
+    return {m.lower().replace("_", "-") for m in re.findall(pattern, text, flags=re.MULTILINE)}
+
+
+def _read_context(build: object, model: Model, stage: Stage, chain: runtimes.Toolchain, plan: _Plan) -> None:
+    """The language packages the context's requirement and lock files name: the system
+    libraries the native ones link go into the runtime stage."""
+    root = _root(build)
+    eco = chain.ecosystem
+    names: set[str] = set()
+    sources: list[str] = []
+    if eco == "python":
+        for file in sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt")):
+            names |= _names_in(_text(file), r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+            sources.append(str(file.relative_to(root)))
+        for name in ("pyproject.toml", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock", "setup.py", "setup.cfg"):
+            file = root / name
+            if file.is_file():
+                names |= _names_in(_text(file), r"[\"'\s]([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:[=<>~!\[;\"']|$)")
+                sources.append(name)
+    elif eco == "ruby":
+        file = root / "Gemfile.lock"
+        if file.is_file():
+            names |= _names_in(_text(file), r"^    ([A-Za-z0-9][A-Za-z0-9._-]*) \(")
+            sources.append("Gemfile.lock")
+    elif eco == "rust":
+        file = root / "Cargo.lock"
+        if file.is_file():
+            names |= _names_in(_text(file), r'^name = "([^"]+)"')
+            sources.append("Cargo.lock")
+    elif eco == "go":
+        sources.append("the files beside the sources")
+    if not sources:
+        return
+    plan.read.extend(sources)
+    family = chain.release.family if chain.release else None
+    table_family = {"debian": "apt", "ubuntu": "apt", "alpine": "apk"}.get(family or "")
+    for name in sorted(names):
+        row = runtimes.NATIVE_LIBRARIES.get((eco, name))
+        if row is None:
+            continue
+        if table_family is None or table_family not in row:
+            raise Decline(f"{name} (in the build context) links a system library this pass cannot install on the runtime image")
+        for package in row[table_family]:
+            if package not in plan.native:
+                plan.native.append(package)
+
+
+def _text(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(1 << 20).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+#: Names beside a compiled program's sources that the program does not read at run time.
+_NOT_RUNTIME = re.compile(
+    r"^(\..*|dockerfile.*|.*\.dockerfile|docker-compose.*|compose\.ya?ml|readme.*|license.*|licence.*|changelog.*|contributing.*"
+    r"|authors.*|notice.*|makefile|.*\.md|.*\.rst|docs?|tests?|testdata|examples?|scripts?|hack|build|dist|target|bin|vendor"
+    r"|node_modules|\.github|.*_test\.go|.*\.mk|codecov\.ya?ml|renovate\.json|go\.work.*|cargo\..*|rust-toolchain.*|clippy\.toml"
+    r"|rustfmt\.toml|deny\.toml|build\.rs|benches|.*\.sh|.*\.bat|.*\.ps1|jenkinsfile|procfile|.*\.ya?ml\.example)$",
+    re.IGNORECASE,
+)
+
+
+def _runtime_files(build: object, model: Model, stage: Stage, chain: runtimes.Toolchain, plan: _Plan) -> list[_Carry]:
+    """go, rust: what the whole-context COPY brings besides the sources (templates, static
+    files, configuration), copied into the runtime stage at the same place."""
+    eco = chain.ecosystem
+    if eco not in ("go", "rust"):
+        return []
+    root = _root(build)
+    found: list[_Carry] = []
+    for instruction in stage.body:
+        if instruction.word not in ("copy", "add") or _flag(instruction, "from") is not None:
+            continue
+        words = _copy_words(instruction)
+        if words is None or not any(w in (".", "./") for w in words[:-1]):
+            continue
+        dest = _resolve(words[-1], model.workdir(instruction) or "/")
+        for entry in sorted(root.iterdir(), key=lambda p: p.name):
+            name = entry.name
+            if _NOT_RUNTIME.match(name) or _excluded(build, name) or name.lower() in _SOURCE_DIRS.get(eco, frozenset()):
+                continue
+            if entry.is_file() and _is_source(name, eco):
+                continue
+            if entry.is_dir() and not _has_non_source(entry, eco):
+                continue
+            path = posixpath.join(dest, name)
+            if any(_inside(path, [c.path]) for c in plan.carries):
+                continue
+            found.append(_Carry(path, path, None, "files beside the sources"))
+    return found
+
+
+def _has_non_source(directory: Path, eco: str, budget: int = 2000) -> bool:
+    seen = 0
+    for path in directory.rglob("*"):
+        seen += 1
+        if seen > budget:
+            return True
+        if path.is_file() and not _is_source(path.name, eco) and not _NOT_RUNTIME.match(path.name):
+            return True
+    return False
+
+
 # --- RUN ------------------------------------------------------------------------------------------
 
 
@@ -417,6 +559,8 @@ class _RunOutcome:
     replay: Instruction | tuple[str, ...] | None = None
     touches_carried: bool = False
     chowns: list[tuple[str, str]] = field(default_factory=list)
+    #: The RUN runs the application's code: it runs again after the artifacts are copied.
+    app_code: bool = False
 
 
 def _classify_run(
@@ -537,7 +681,11 @@ def _classify_run(
                 replay_commands.append(_text_of(invocation, instruction))
                 continue
             if program == "python" and not _python_build(invocation):
-                raise Decline(f"{describe(instruction)!r}: {invocation.display!r} runs the application's code; what it writes cannot be told")
+                # The application's own code (collectstatic, a generated file): what it writes
+                # cannot be told, so it runs again in the runtime stage, after the application
+                # and its dependencies are there.
+                outcome.app_code = True
+                continue
             if program == "pip" and _pip_elsewhere(invocation):
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} installs outside the places this pass copies")
             if program in ("pip", "gem"):
@@ -546,6 +694,13 @@ def _classify_run(
             all_replayed = False
             continue
         raise Decline(f"{describe(instruction)!r}: {invocation.display!r} is not a step this pass can classify (build-only or needed at run time)")
+    if outcome.app_code:
+        others = [i for i in step.invocations if i.program not in _NEUTRAL and i.program != "cd" and not (i.program == "python" and not _python_build(i))]
+        if others or packages_wanted or replay_commands:
+            raise Decline(f"{describe(instruction)!r}: runs the application's code along with other steps; what it writes cannot be told")
+        outcome.replay = instruction
+        plan.replayed.append(describe(instruction))
+        return outcome
     for family, kept, invocation in packages_wanted:
         if plan.toolchain.family_changes:
             raise Decline(f"{describe(instruction)!r}: the runtime image is another distro family; {', '.join(kept)} cannot be installed by the same names")
@@ -797,9 +952,9 @@ def _carries(
         for path in plan.downloads:
             if not _inside(path, roots + places):
                 out.append(_Carry(path, path, None, "a download"))
-        if eco == "python":
+        if eco == "python" and not plan.read:
             plan.assumed.append("no installed package links a library that only the full image has (psycopg2 and mysqlclient need libpq5 and libmariadb3: add them if so)")
-        if eco == "ruby":
+        if eco == "ruby" and not plan.read:
             plan.assumed.append("no gem links a library that only the full image has (pg and mysql2 need libpq5 and libmariadb3: add them if so)")
         return out
     artifacts = _compiled_artifacts(model, stage, chain)
@@ -811,7 +966,7 @@ def _carries(
     family = release.family if release else None
     if eco in ("go", "rust") and family in _CA_BUNDLE:
         out.append(_Carry(_CA_BUNDLE[family], _CA_BUNDLE[family], None, "the CA certificates"))
-    if eco in ("go", "rust"):
+    if eco in ("go", "rust") and not plan.read:
         plan.assumed.append("the program reads no file of the sources at run time (templates, static files): add a COPY --from=builder for each if it does")
     return out
 
@@ -982,6 +1137,59 @@ def _after_config_prefix(body: list[Instruction | tuple[str, ...]]) -> int:
     return index
 
 
+#: distroless/static per Debian release: certificates, tzdata and a passwd, no shell, no libc.
+_DISTROLESS_STATIC = {"bookworm": "gcr.io/distroless/static-debian12", "bullseye": "gcr.io/distroless/static-debian11", "trixie": "gcr.io/distroless/static-debian13"}
+
+
+def _cgo_off(model: Model, stage: Stage) -> bool:
+    """Every ``go build``/``go install`` of the stage runs with CGO_ENABLED=0 (ENV, or an
+    assignment before the command)."""
+    builds = 0
+    for instruction in stage.body:
+        if instruction.word != "run":
+            continue
+        step = model.step(instruction)
+        for invocation in step.invocations if step else []:
+            if invocation.program != "go" or invocation.args[:1] not in (("build",), ("install",)):
+                continue
+            builds += 1
+            command = invocation.command
+            assigned = {w.text.split("=", 1)[0]: w.text.split("=", 1)[1] for w in command.assignments} if command else {}
+            value = assigned.get("CGO_ENABLED", model.env(instruction).get("CGO_ENABLED"))
+            if value != "0":
+                return False
+    return builds > 0
+
+
+def _static_runtime(model: Model, stage: Stage, plan: _Plan) -> None:
+    """A Go binary built with CGO_ENABLED=0 runs on distroless/static, unless the runtime stage
+    needs a shell (a RUN run again, a shell-form CMD, ENTRYPOINT or HEALTHCHECK) or a user by
+    name (distroless has root, nonroot and numeric ids only)."""
+    release = plan.toolchain.release
+    codename = release.codename if release else None
+    image = _DISTROLESS_STATIC.get(codename or "")
+    if image is None or not _cgo_off(model, stage):
+        return
+    if any(not isinstance(item, Instruction) for item in plan.body):
+        return
+    for item in plan.body:
+        assert isinstance(item, Instruction)
+        command = item.command
+        if command is None:
+            return
+        if item.word in ("cmd", "entrypoint", "healthcheck") and command.form != "exec" and not (item.word == "healthcheck" and command.health_type is not None and command.health_type.text.upper() == "NONE"):
+            return
+        if item.word in ("run", "shell", "onbuild"):
+            return
+        if item.word == "user":
+            user = command.args[0].text if command.args else ""
+            if not (user.split(":")[0].isdigit() or user.split(":")[0] in ("root", "nonroot")):
+                return
+    plan.runtime_image = image
+    plan.carries = [c for c in plan.carries if c.what != "the CA certificates"]
+    plan.assumed.append("CGO_ENABLED=0 makes a static binary: distroless/static has the CA certificates, tzdata and a passwd, and no shell")
+
+
 # --- writing --------------------------------------------------------------------------------------
 
 
@@ -1078,6 +1286,8 @@ def _explain(plan: _Plan, builder: str, runtime: str) -> str:
         parts.append(f"left in the builder: {', '.join(dict.fromkeys(plan.dropped_packages))}")
     if plan.kept_packages:
         parts.append(f"installed at run time: {', '.join(dict.fromkeys(plan.kept_packages))}")
+    if plan.read:
+        parts.append(f"read in the build context: {', '.join(plan.read)}")
     if plan.assumed:
         parts.append("assumed " + "; ".join(plan.assumed))
     return "; ".join(parts)

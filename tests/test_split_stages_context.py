@@ -1,0 +1,133 @@
+"""split-stages with a build context: what it reads there (lock files, the files beside a
+compiled program's sources), and the runtime-image table it stands on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codemod.engine import refactor
+from codemod.knowledge.images import parse_image
+from codemod.knowledge.runtimes import default_debian, toolchain
+from codemod.passes import Context
+
+
+def _split(tmp_path: Path, dockerfile: str, files: dict[str, str]) -> tuple[str, str]:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    (tmp_path / "Dockerfile").write_text(dockerfile)
+    result = refactor(dockerfile, passes=["split-stages"], context=Context(path=str(tmp_path / "Dockerfile"), build_context=str(tmp_path)))
+    explanation = "\n".join(c.explanation for c in result.changes) or "\n".join(d.message for d in result.diagnostics)
+    return result.text, explanation
+
+
+GO = """\
+FROM golang:1.22-bookworm
+WORKDIR /src
+COPY . .
+RUN go build -o /src/server .
+CMD ["/src/server"]
+"""
+
+
+def test_go_files_beside_the_sources_are_carried(tmp_path: Path) -> None:
+    text, why = _split(tmp_path, GO, {
+        "go.mod": "module example.com/server\n\ngo 1.22\n", "main.go": "package main\n",
+        "templates/index.html": "<p>hi</p>\n", "config.yaml": "port: 8080\n",
+        "internal/x/x.go": "package x\n", "README.md": "# server\n",
+    })
+    assert "COPY --from=builder /src/templates /src/templates\n" in text
+    assert "COPY --from=builder /src/config.yaml /src/config.yaml\n" in text
+    assert "/src/internal" not in text.split("AS runtime")[1]
+    assert "README" not in text.split("AS runtime")[1]
+    assert "read in the build context" in why
+    assert "assumed the program reads no file" not in why
+
+
+def test_go_files_the_dockerignore_excludes_are_not_carried(tmp_path: Path) -> None:
+    text, _ = _split(tmp_path, GO, {
+        "go.mod": "module example.com/server\n", "main.go": "package main\n",
+        "templates/index.html": "<p>hi</p>\n", ".dockerignore": "templates\n",
+    })
+    assert "templates" not in text
+
+
+def test_go_without_a_context_says_what_it_assumed() -> None:
+    result = refactor(GO, passes=["split-stages"], context=Context(build_context="none"))
+    (change,) = result.changes
+    assert "assumed the program reads no file of the sources at run time" in change.explanation
+    assert "FROM debian:bookworm-slim AS runtime\n" in result.text
+
+
+def test_python_requirements_that_link_libpq_install_it(tmp_path: Path) -> None:
+    text, why = _split(tmp_path, """\
+FROM python:3.12-bookworm
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+CMD ["python", "app.py"]
+""", {"requirements.txt": "flask==3.0.0\npsycopg2>=2.9\n", "app.py": "print('hi')\n"})
+    runtime = text.split("AS runtime\n", 1)[1]
+    assert "apt-get install -y --no-install-recommends libpq5" in runtime
+    assert "requirements.txt" in why
+    assert "assumed no installed package" not in why
+
+
+def test_ruby_lock_with_pg_installs_libpq(tmp_path: Path) -> None:
+    text, _ = _split(tmp_path, """\
+FROM ruby:3.3-bookworm
+WORKDIR /app
+COPY Gemfile Gemfile.lock ./
+RUN bundle install
+COPY . .
+CMD ["ruby", "app.rb"]
+""", {"Gemfile": "source 'https://rubygems.org'\ngem 'pg'\n", "Gemfile.lock": "GEM\n  specs:\n    pg (1.5.4)\n", "app.rb": "puts 1\n"})
+    assert "libpq5" in text.split("AS runtime\n", 1)[1]
+
+
+@pytest.mark.parametrize("image,runtime", [
+    ("python:3.12", "python:3.12-slim"),
+    ("python:3.12-bookworm", "python:3.12-slim-bookworm"),
+    ("node:20-bookworm", "node:20-bookworm-slim"),
+    ("node:20-alpine", "node:20-alpine"),
+    ("ruby:3.2-bullseye", "ruby:3.2-slim-bullseye"),
+    ("golang:1.22-bookworm", "debian:bookworm-slim"),
+    ("golang:1.21-alpine3.18", "alpine:3.18"),
+    ("golang:1.21", "debian:bookworm-slim"),
+    ("rust:1.63", "debian:bullseye-slim"),
+    ("maven:3-eclipse-temurin-17", "eclipse-temurin:17-jre"),
+    ("gradle:8-jdk21-alpine", "eclipse-temurin:21-jre-alpine"),
+    ("openjdk:11", "eclipse-temurin:11-jre"),
+    ("mcr.microsoft.com/dotnet/sdk:8.0", "mcr.microsoft.com/dotnet/aspnet:8.0"),
+    ("microsoft/dotnet:2.1-sdk", "microsoft/dotnet:2.1-aspnetcore-runtime"),
+])
+def test_runtime_images(image: str, runtime: str) -> None:
+    ref = parse_image(image)
+    assert ref is not None
+    chain = toolchain(ref)
+    assert chain is not None and chain.runtime == runtime
+
+
+@pytest.mark.parametrize("image", ["golang:alpine", "java:7", "maven:3-amazoncorretto-17", "php:8.2-apache", "node:5-onbuild"])
+def test_no_runtime_image_says_why(image: str) -> None:
+    ref = parse_image(image)
+    assert ref is not None
+    chain = toolchain(ref)
+    assert chain is not None and chain.runtime is None and chain.why
+
+
+def test_not_a_toolchain() -> None:
+    ref = parse_image("debian:bookworm")
+    assert ref is not None and toolchain(ref) is None
+
+
+def test_default_debian_by_version() -> None:
+    assert default_debian("go", "1.12") == "buster"
+    assert default_debian("go", "1.24") == "bookworm"
+    assert default_debian("go", "1.25") == "trixie"
+    assert default_debian("rust", "1.75") == "bookworm"
+    assert default_debian("go", "1.21-alpine") is None
