@@ -36,7 +36,7 @@ TOOLCHAIN_AT_RUN_TIME: dict[str, tuple[tuple[str, ...], ...]] = {
     "node": (("nodemon",), ("ts-node",), ("ts-node-dev",), ("npm", "run", "dev"), ("yarn", "dev"), ("ng", "serve")),
     "python": (),
     "ruby": (),
-    "php": (),
+    "php": (("php", "-S"),),
 }
 
 #: Where the official images keep what a dependency install writes outside the application.
@@ -46,6 +46,8 @@ DEPENDENCY_PLACES: dict[str, tuple[str, ...]] = {
     "python": ("/usr/local/lib/python{version}/site-packages", "/usr/local/bin"),
     "ruby": ("/usr/local/bundle",),
     "node": (),
+    # docker-php-ext-install and pecl: the extensions and their .ini files.
+    "php": ("/usr/local/lib/php/extensions", "/usr/local/etc/php"),
 }
 
 #: Language packages that link a system library at run time, which the full images (FROM
@@ -234,7 +236,13 @@ def toolchain(ref: ImageRef) -> Toolchain | None:
     if library in ("maven", "gradle", "openjdk", "eclipse-temurin", "java", "adoptopenjdk"):
         return _java(ref)
     if library == "php":
-        return Toolchain("php", None, "php: carrying compiled extensions, their .ini files and libraries is not done yet")
+        # The official php images carry no compiler until a RUN adds one (the Debian variants
+        # keep $PHPIZE_DEPS): the runtime stage is the same image, and the gain is what the
+        # RUNs added to build extensions (headers, compilers), left in the builder.
+        tag = (ref.tag or "latest").lower()
+        if "windowsservercore" in tag or "nanoserver" in tag:
+            return Toolchain("php", None, f"{ref.text}: a Windows image")
+        return Toolchain("php", ref.text.split("@", 1)[0], slim=True, version=_version_word(tag), release=release_of(ref))
     if ref.location.startswith(("mcr.microsoft.com/dotnet/", "docker.io/microsoft/dotnet")):
         return _dotnet(ref)
     return None

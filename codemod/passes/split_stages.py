@@ -82,9 +82,15 @@ _CONFIG = frozenset({"arg", "env", "workdir", "user", "label", "expose", "volume
 #: Programs whose effect lives outside the application and is wanted at run time: run again.
 _ACCOUNTS = frozenset({"useradd", "groupadd", "adduser", "addgroup", "usermod", "groupmod", "deluser", "delgroup", "chpasswd"})
 #: Programs that change files named by their path arguments.
-_FILE_OPS = frozenset({"mkdir", "chown", "chmod", "chgrp", "ln", "touch", "rm", "cp", "mv", "install"})
+_FILE_OPS = frozenset({"mkdir", "chown", "chmod", "chgrp", "ln", "touch", "rm", "cp", "mv", "install", "tee", "rmdir"})
 #: Programs that change nothing the image keeps (or only the build's own state).
 _NEUTRAL = frozenset({"echo", "printf", "true", ":", "set", "export", "unset", "cd", "ls", "cat", "pwd", "env", "which", "test", "[", "sleep", "whoami", "id", "uname", "date", "exit", "sync"})
+#: Programs that only check or verify what the build downloads: nothing of theirs is kept.
+_CHECKS = frozenset({"gpg", "gpgv", "gpg2", "gpgconf", "gpg-agent", "dirmngr", "sha256sum", "sha1sum", "sha512sum", "md5sum", "cksum", "file", "stat", "du", "df", "grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut", "awk", "jq", "xargs", "find", "readlink", "dirname", "basename", "nproc", "getconf", "dpkg-architecture", "dpkg-query", "tput", "yes", "seq"})
+#: Programs that add a package repository: a runtime package may come from it.
+_REPOSITORY_SETUP = frozenset({"apt-key", "add-apt-repository", "apt-add-repository"})
+#: Redirect targets that are not files of the image.
+_NOT_FILES = ("/dev/", "/proc/")
 #: System setup wanted at run time that writes outside the application: run again as written.
 _SYSTEM_SETUP = frozenset({"locale-gen", "update-locale", "update-ca-certificates", "ldconfig", "dpkg-reconfigure", "ln", "a2enmod", "a2ensite", "update-alternatives"})
 
@@ -98,6 +104,7 @@ _BUILD_PROGRAMS: dict[str, frozenset[str]] = {
     "node": frozenset({"npm", "yarn", "pnpm", "npx", "tsc", "webpack", "ng", "bower", "gulp", "grunt", "node", "make", "corepack", "vite", "next", "nest", "lerna", "turbo", "nx", "prisma"}),
     "python": frozenset({"pip", "pipenv", "poetry", "make", "uv"}),
     "ruby": frozenset({"bundle", "bundler", "gem", "rake", "rails", "yarn", "npm", "make"}),
+    "php": frozenset({"docker-php-ext-install", "docker-php-ext-configure", "docker-php-ext-enable", "docker-php-source", "pecl", "pear", "composer", "phpize", "make", "npm", "yarn"}),
 }
 #: Source extensions per compiled ecosystem: a COPY of nothing else stays in the builder.
 _SOURCES: dict[str, tuple[str, ...]] = {
@@ -112,7 +119,7 @@ _SOURCE_DIRS: dict[str, frozenset[str]] = {
     "java": frozenset({"src", ".mvn", "gradle", "buildSrc"}),
     "dotnet": frozenset({"src", "test", "tests"}),
 }
-_INTERPRETED = frozenset({"node", "python", "ruby"})
+_INTERPRETED = frozenset({"node", "python", "ruby", "php"})
 _COMPILED = frozenset({"go", "rust", "java", "dotnet"})
 
 #: Directories that cannot be the application's own: the runtime image has its own files there.
@@ -154,6 +161,8 @@ class _Plan:
     assumed: list[str] = field(default_factory=list)
     #: Paths a RUN downloads or unpacks into, outside the application: copied from the builder.
     downloads: list[str] = field(default_factory=list)
+    #: A RUN adds a package repository (apt-key, a sources.list entry).
+    repositories: bool = False
     #: Runtime libraries of language packages the install names (psycopg2 -> libpq5).
     native: list[str] = field(default_factory=list)
     #: Packages a RUN removes again (``apt-get purge``, ``apk del``): never installed at run time.
@@ -572,8 +581,9 @@ def _classify_run(
         raise Decline(f"{describe(instruction)!r}: a RUN this pass does not read")
     if command.flag("mount") is not None and "secret" in (command.flag("mount") or ""):
         pass  # secrets stay in the builder: the RUN is not repeated unless it is a runtime step
-    if step.unreadable:
-        raise Decline(f"{describe(instruction)!r}: {step.unreadable[0].reason}; its effect at run time cannot be told")
+    blind = [u for u in step.unreadable if not (u.kind == "program" and _unknown_program(u.reason) in _CHECKS)]
+    if blind:
+        raise Decline(f"{describe(instruction)!r}: {blind[0].reason}; its effect at run time cannot be told")
     if not model.posix_shell(instruction):
         raise Decline(f"{describe(instruction)!r}: a non-POSIX shell")
     outcome = _RunOutcome()
@@ -615,11 +625,31 @@ def _classify_run(
                 continue
             all_replayed = False
             continue  # update, cleanup: part of the transaction
+        written = _redirect_targets(invocation, cwd, model, instruction)
+        outside = [w for w in written if not _inside(w, carried) and not _caches_only([w])]
+        if written and not outside:
+            outcome.touches_carried = True
+        if program in _REPOSITORY_SETUP:
+            plan.repositories = True
+            all_replayed = False
+            continue
         if program in _ACCOUNTS:
             replay_commands.append(_text_of(invocation, instruction))
             continue
-        if program in _NEUTRAL:
+        if program in _NEUTRAL or program in _CHECKS:
+            if outside:
+                if program not in ("echo", "printf", "cat"):
+                    raise Decline(f"{describe(instruction)!r}: {invocation.display!r} writes {outside[0]}, outside the application")
+                if any(o.startswith(("/etc/apt/", "/etc/apk/", "/etc/yum")) for o in outside):
+                    plan.repositories = True
+                    all_replayed = False
+                    continue
+                replay_commands.append(_text_of(invocation, instruction))
+            elif program not in ("cd",):
+                all_replayed = all_replayed and program in _NEUTRAL
             continue
+        if outside and program not in _FILE_OPS:
+            raise Decline(f"{describe(instruction)!r}: {invocation.display!r} writes {outside[0]}, outside the application")
         if program in _DOWNLOADERS:
             target = _download_target(invocation, cwd, model, instruction)
             if target is None:
@@ -702,6 +732,8 @@ def _classify_run(
         plan.replayed.append(describe(instruction))
         return outcome
     for family, kept, invocation in packages_wanted:
+        if plan.repositories:
+            raise Decline(f"{describe(instruction)!r}: {', '.join(kept)} may come from a package repository a RUN added (apt-key, sources.list)")
         if plan.toolchain.family_changes:
             raise Decline(f"{describe(instruction)!r}: the runtime image is another distro family; {', '.join(kept)} cannot be installed by the same names")
         plan.kept_packages.extend(kept)
@@ -863,6 +895,11 @@ def _native_libraries(invocation: Invocation, eco: str, plan: _Plan, chain: runt
                 plan.native.append(package)
 
 
+def _unknown_program(reason: str) -> str:
+    match = re.search(r"`([^`]+)`", reason)
+    return match.group(1) if match else ""
+
+
 def _manager_of(invocation: Invocation) -> tuple[str, str] | None:
     for name in ("apt", "apk", "yum", "dnf", "microdnf"):
         manager = BY_NAME.get(name)
@@ -917,10 +954,46 @@ def _text_of(invocation: Invocation, instruction: Instruction) -> str:
     command = invocation.command
     if command is None or invocation.nested or command.depth != 0 or command.in_compound:
         raise Decline(f"{describe(instruction)!r}: {invocation.display!r} is nested in shell text this pass does not take apart")
+    if command.operator == "|" or _piped_into(command, instruction):
+        raise Decline(f"{describe(instruction)!r}: {invocation.display!r} is part of a pipeline")
     step = instruction.command
     assert step is not None
     text = step.args[0].text if step.args else ""
-    return " ".join(text[command.start:command.end].split())
+    end = max([command.end] + [word.end for _, word in command.redirects])
+    return " ".join(text[command.start:end].split())
+
+
+def _piped_into(command: object, instruction: Instruction) -> bool:
+    from .. import shell
+
+    step = instruction.command
+    if step is None or not step.args:
+        return False
+    script = shell.parse(step.args[0].text)
+    previous = None
+    for candidate in script.commands:
+        if candidate.start == getattr(command, "start", -1):
+            return previous is not None and previous.operator == "|"
+        previous = candidate
+    return False
+
+
+def _redirect_targets(invocation: Invocation, cwd: str, model: Model, instruction: Instruction) -> list[str]:
+    """The files a command's output redirections write."""
+    command = invocation.command
+    if command is None or invocation.nested:
+        return []
+    found = []
+    for op, word in command.redirects:
+        if "<" in op or "&" in op and word.value.isdigit() or word.value.startswith("&"):
+            continue
+        path = _resolve(_expanded(word.value, model, instruction), cwd)
+        if path.startswith(_NOT_FILES):
+            continue
+        if "$" in path:
+            raise Decline(f"{describe(instruction)!r}: {invocation.display!r} writes to a file named by a variable")
+        found.append(path)
+    return found
 
 
 def _install_commands(family: str, names: list[str], recommends: bool = False, program: str = "yum") -> list[str]:
@@ -1279,7 +1352,8 @@ def _explain(plan: _Plan, builder: str, runtime: str) -> str:
     for c in plan.carries:
         groups.setdefault(c.what, []).append(c.path if c.to == c.path else f"{c.path} -> {c.to}")
     carried = "; ".join(f"{what} ({', '.join(paths)})" for what, paths in groups.items())
-    parts = [f"split into a {builder!r} stage and a {runtime!r} stage on {plan.runtime_image} that copies only {carried}"]
+    copies = f"that copies only {carried}" if carried else "that copies nothing from it"
+    parts = [f"split into a {builder!r} stage and a {runtime!r} stage on {plan.runtime_image} {copies}"]
     if plan.replayed:
         parts.append(f"run again in the runtime stage: {'; '.join(plan.replayed)}")
     if plan.dropped_packages:
