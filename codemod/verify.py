@@ -9,6 +9,11 @@ Both images are built with a container engine (docker, podman or buildah), tagge
 - files: both root filesystems, path by path (kind, mode, owner, content hash or link target).
   Package caches and logs (``CACHE_AREAS``, ``*.pyc``) are left out; paths the refactored image
   no longer has under them are reported apart (a `review` change may remove caches on purpose).
+  When the refactored image's stage starts from another base image than the original's (a
+  split into a builder and a slim runtime stage), the files cannot be the same and are not
+  compared: the proof is the configuration and the behaviour, so ``--smoke`` or ``--probe`` is
+  required for a SAME verdict (without one: inconclusive), and both sizes are reported. Labels
+  then follow Env: only the keys the Dockerfiles set must be equal.
 - behaviour: ``--smoke`` runs a command in both (no network) and compares the exit status and
   the output; ``--probe PORT[/PATH]`` starts the image's own command and compares what the port
   answers (HTTP status and body with a path, the first bytes of a TCP connection without one).
@@ -16,7 +21,8 @@ Both images are built with a container engine (docker, podman or buildah), tagge
 
 Exit status: 0 the same configuration, files and behaviour (as far as checked); 1 they differ
 (a refactored image that does not build is a difference too, shown with its build log); 2 the
-original could not be built (nothing is proved) or the input is wrong; 3 inconclusive.
+original could not be built (nothing is proved) or the input is wrong; 3 inconclusive (also: a
+refactored image on another base image whose behaviour was not checked).
 
 The images and containers made here are removed at the end (``--keep`` keeps the images); the
 engine's layer cache is the engine's, as for any build, and nothing else is ever removed.
@@ -69,6 +75,8 @@ LOG_TAIL = 20
 SHOWN = 12
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_UNPROVEN, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+#: Why the files are not compared when the final image starts from another base image.
+SPLIT_FILES_NOTE = "the final image starts from another base image: files are not compared; the proof is the behaviour and the configuration"
 
 
 class VerifyError(Exception):
@@ -372,12 +380,22 @@ class ConfigComparison:
     base_env: dict[str, list[str | None]]
     #: Env keys the Dockerfiles set.
     set_keys: list[str]
+    #: Label keys from the base images that differ (compared key by key only when the images
+    #: start from different base images): reported, not counted.
+    base_labels: dict[str, list[str | None]] = field(default_factory=dict)
+    #: The Label keys the Dockerfiles set (None: Labels were compared as a whole).
+    set_labels: list[str] | None = None
 
 
-def compare_config(original: Mapping[str, Any], refactored: Mapping[str, Any], set_keys: Sequence[str]) -> ConfigComparison:
+def compare_config(
+    original: Mapping[str, Any], refactored: Mapping[str, Any], set_keys: Sequence[str], set_labels: Sequence[str] | None = None
+) -> ConfigComparison:
+    """The configuration fields compared. Env keys the Dockerfiles do not set come from the base
+    image: reported apart. So are Labels, key by key, when ``set_labels`` is given (the images
+    start from different base images); else Labels are compared as a whole."""
     differences: dict[str, list[Any]] = {}
     for name in CONFIG_FIELDS:
-        if name == "Env":
+        if name == "Env" or (name == "Labels" and set_labels is not None):
             continue
         a, b = _norm(original.get(name)), _norm(refactored.get(name))
         if a != b:
@@ -392,7 +410,18 @@ def compare_config(original: Mapping[str, Any], refactored: Mapping[str, Any], s
             differences[f"Env {key}"] = [a, b]
         else:
             base_env[key] = [a, b]
-    return ConfigComparison(differences, base_env, sorted(set_keys))
+    base_labels: dict[str, list[str | None]] = {}
+    if set_labels is not None:
+        labels_a, labels_b = dict(original.get("Labels") or {}), dict(refactored.get("Labels") or {})
+        for key in sorted(set(labels_a) | set(labels_b)):
+            a, b = labels_a.get(key), labels_b.get(key)
+            if a == b:
+                continue
+            if key in set_labels:
+                differences[f"Label {key}"] = [a, b]
+            else:
+                base_labels[key] = [a, b]
+    return ConfigComparison(differences, base_env, sorted(set_keys), base_labels, None if set_labels is None else sorted(set_labels))
 
 
 def env_keys_set(text: str, target: str | None = None) -> set[str]:
@@ -406,6 +435,63 @@ def env_keys_set(text: str, target: str | None = None) -> set[str]:
     if stage is None:
         return set()
     return {key for s in model.chain(stage) for i in s.instructions for key in model.env_keys(i)}
+
+
+def label_keys_set(text: str, target: str | None = None) -> set[str]:
+    """The keys LABEL sets in the stage the image is (``target`` or the last) and the stages it
+    is built FROM."""
+    from .cst import values
+    from .model import Model
+    from .parser import parse
+
+    model = Model.of(parse(text))
+    stage = model.by_name(target) if target else model.final
+    if stage is None:
+        return set()
+    keys: set[str] = set()
+    for s in model.chain(stage):
+        for instruction in s.instructions:
+            command = instruction.command
+            if command is not None and command.name == "label":
+                # the parser keeps a key's quotes; the build removes them
+                keys.update(_unquoted(key) for key in values(command, instruction.escape)[0::2])
+    return keys
+
+
+def _unquoted(word: str) -> str:
+    if len(word) >= 2 and word[0] == word[-1] and word[0] in "\"'":
+        return word[1:-1]
+    return word
+
+
+def final_base(text: str, target: str | None = None) -> str | None:
+    """The base image of the image's stage (``target`` or the last): the FROM image of the first
+    stage of its chain (``python:3.11-slim``), variables read with their defaults; None when it
+    is not known (no such stage, or a file that does not parse)."""
+    from .errors import ParseError
+    from .model import Model
+    from .parser import parse
+
+    try:
+        model = Model.of(parse(text))
+    except ParseError:
+        return None
+    stage = model.by_name(target) if target else model.final
+    return model.image(stage) if stage is not None else None
+
+
+def image_key(name: str) -> str:
+    """An image name as the engines read it, for comparing two: ``python`` and
+    ``docker.io/library/python:latest`` are one image."""
+    name = name.strip()
+    for prefix in ("index.docker.io/", "docker.io/"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+            break
+    name = name.removeprefix("library/")
+    if "@" not in name and ":" not in name.rsplit("/", 1)[-1]:
+        name += ":latest"
+    return name
 
 
 # --- files --------------------------------------------------------------------------------------
@@ -664,9 +750,20 @@ class Report:
     behaviour: dict[str, Any] | None = None
     rebuilds: dict[str, Rebuild] = field(default_factory=dict)
     differences: list[str] = field(default_factory=list)
+    #: The base image each image's stage starts from (None: not known).
+    bases: dict[str, str | None] = field(default_factory=dict)
+    #: Why the files were not compared (None: they were, or the builds failed first).
+    files_skipped: str | None = None
+
+    @property
+    def split(self) -> bool:
+        """The refactored image starts from another base image than the original (both known)."""
+        a, b = self.bases.get("original"), self.bases.get("refactored")
+        return a is not None and b is not None and image_key(a) != image_key(b)
 
     def as_json(self) -> str:
         data = dataclasses.asdict(self)
+        data["split"] = self.split
         return json.dumps(data, indent=2, sort_keys=True, default=str)
 
     def as_text(self) -> str:
@@ -684,6 +781,8 @@ class Report:
         if o and r and o.ok and r.ok:
             row("size", _size(o.size), _size(r.size))
             row("layers", str(o.layers), str(r.layers))
+        if self.split:
+            lines.append(f"  base image: {self.bases['original']} -> {self.bases['refactored']} (the final stage starts from another image)")
         for side in ("original", "refactored"):
             rebuild = self.rebuilds.get(side)
             if rebuild is None:
@@ -694,12 +793,18 @@ class Report:
             row("from cache", _cached(a), _cached(b))
             lines.append(f"  (rebuilt after changing {a.file} in a copy of the context)")
         if self.config is not None:
+            labels = self.config.set_labels
             lines.append(f"  configuration: {'same' if not self.config.differences else 'DIFFERENT'}"
-                         f" (Env keys set by the Dockerfile: {', '.join(self.config.set_keys) or 'none'})")
+                         f" (Env keys set by the Dockerfile: {', '.join(self.config.set_keys) or 'none'}"
+                         + ("" if labels is None else f"; Labels set by the Dockerfile: {', '.join(labels) or 'none'}") + ")")
             for name, (a_value, b_value) in self.config.differences.items():
                 lines.append(f"    {name}: {json.dumps(a_value)} -> {json.dumps(b_value)}")
             for key, (a_value, b_value) in self.config.base_env.items():
                 lines.append(f"    base image Env {key}: {a_value!r} -> {b_value!r} (from the base image, not compared)")
+            for key, (a_value, b_value) in self.config.base_labels.items():
+                lines.append(f"    base image Label {key}: {a_value!r} -> {b_value!r} (from the base image, not compared)")
+        if self.files_skipped is not None:
+            lines.append(f"  files: not compared ({self.files_skipped})")
         if self.files is not None:
             f = self.files
             lines.append(f"  files: {'same' if f.same else 'DIFFERENT'} ({f.compared} paths compared; caches and logs left out)")
@@ -726,7 +831,8 @@ class Report:
                     shown = (outcome["stdout"] + outcome["stderr"]).strip().splitlines()[-5:]
                     lines.extend(f"    {side} | {line}" for line in shown)
         elif all(b.ok for b in self.builds.values()):
-            lines.append("  behaviour: not checked (give --smoke 'CMD...' or --probe PORT[/PATH])")
+            required = ": required, the files are not compared" if self.split else ""
+            lines.append(f"  behaviour: not checked{required} (give --smoke 'CMD...' or --probe PORT[/PATH])")
         for side in ("original", "refactored"):
             build = self.builds.get(side)
             if build is not None and not build.ok:
@@ -804,6 +910,7 @@ class Verifier:
         engine_name = opts.engine or detect_engine(self.runner)
         engine = make_engine(engine_name, root=opts.root, engine_args=opts.engine_args)
         report = Report(str(path), engine_name, changes=changes)
+        report.bases = {"original": final_base(original_text, opts.target), "refactored": final_base(refactored_text, opts.target)}
         nonce = hashlib.sha256(f"{path.resolve()}\0{original_text}\0{refactored_text}\0{secrets.token_hex(8)}".encode()).hexdigest()[:12]
         base = f"localhost/msb-verify-{nonce}"
         self.temp = tempfile.TemporaryDirectory(prefix="msb-verify-")
@@ -817,10 +924,17 @@ class Verifier:
                     return self._conclude(report)
             facts = {side: self._inspect(engine, report.builds[side]) for side in ("original", "refactored")}
             set_keys = env_keys_set(original_text, opts.target) | env_keys_set(refactored_text, opts.target)
-            report.config = compare_config(facts["original"].config, facts["refactored"].config, sorted(set_keys))
-            self.progress("comparing the files of both images")
-            lists = {side: self._files(engine, f"{base}:{side}", f"msb-verify-{nonce}-{side}-files") for side in ("original", "refactored")}
-            report.files = compare_files(lists["original"], lists["refactored"])
+            set_labels = label_keys_set(original_text, opts.target) | label_keys_set(refactored_text, opts.target) if report.split else None
+            report.config = compare_config(
+                facts["original"].config, facts["refactored"].config, sorted(set_keys), None if set_labels is None else sorted(set_labels)
+            )
+            if report.split:
+                self.progress(f"not comparing the files: {SPLIT_FILES_NOTE} ({report.bases['original']} -> {report.bases['refactored']})")
+                report.files_skipped = SPLIT_FILES_NOTE
+            else:
+                self.progress("comparing the files of both images")
+                lists = {side: self._files(engine, f"{base}:{side}", f"msb-verify-{nonce}-{side}-files") for side in ("original", "refactored")}
+                report.files = compare_files(lists["original"], lists["refactored"])
             if opts.smoke is not None or opts.probe is not None:
                 report.behaviour = self._behaviour(engine, base, nonce, facts)
             if opts.touch is not None:
@@ -1046,6 +1160,19 @@ class Verifier:
             report.exit_code, report.verdict = EXIT_DIFFERENT, "DIFFERENT: " + "; ".join(differences)
         elif report.behaviour is not None and report.behaviour["result"] == "inconclusive":
             report.exit_code, report.verdict = EXIT_INCONCLUSIVE, "INCONCLUSIVE: " + report.behaviour["why"]
+        elif report.split:
+            bases = f"{report.bases['original']} -> {report.bases['refactored']}"
+            sizes = f"size {_size(o.size if o else None)} -> {_size(r.size if r else None)}"
+            if report.behaviour is None:
+                report.exit_code, report.verdict = EXIT_INCONCLUSIVE, (
+                    f"INCONCLUSIVE: the final image starts from another base image ({bases}): files are not compared, so the"
+                    f" behaviour must be checked (give --smoke 'CMD...' or --probe PORT[/PATH]); configuration same; {sizes}"
+                )
+            else:
+                report.exit_code, report.verdict = EXIT_SAME, (
+                    f"SAME: configuration and behaviour (the final image starts from another base image, {bases}:"
+                    f" files not compared; {sizes})"
+                )
         else:
             checked = "configuration, files" + (" and behaviour" if report.behaviour is not None else " (behaviour not checked)")
             report.exit_code, report.verdict = EXIT_SAME, f"SAME: {checked}"

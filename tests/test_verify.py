@@ -15,6 +15,7 @@ import pytest
 
 from codemod import cli
 from codemod.verify import (
+    SPLIT_FILES_NOTE,
     Completed,
     Entry,
     FileList,
@@ -30,7 +31,10 @@ from codemod.verify import (
     env_keys_set,
     files_from_dir,
     files_from_tar,
+    final_base,
     human_size,
+    image_key,
+    label_keys_set,
     make_engine,
     parse_inspect,
     store_args,
@@ -83,6 +87,7 @@ class FakeRunner(Runner):
         self.outputs = {"original": Completed([], 0, b"hello\n"), "refactored": Completed([], 0, b"hello\n")}
         self.build_fails: set[str] = set()
         self.build_log = b"STEP 1/2: FROM x\n--> Using cache 123\nSTEP 2/2: COPY app.sh ./\n"
+        self.sizes = {"original": "144 MB", "refactored": "144 MB"}
         self.containers: dict[str, str] = {}
         self.mounts: list[str] = []
 
@@ -122,7 +127,7 @@ class FakeRunner(Runner):
             data = buildah_inspect(self.configs[side]) if self.engine == "buildah" else docker_inspect(self.configs[side])
             return Completed(argv, 0, data)
         if verb[0] == "images":
-            return Completed(argv, 0, json.dumps([{"size": "144 MB"}]).encode())
+            return Completed(argv, 0, json.dumps([{"size": self.sizes[self.side(argv[-1])]}]).encode())
         if verb[0] in ("create", "from"):
             name = argv[argv.index("--name") + 1]
             self.containers[name] = self.side(argv[-1])
@@ -538,3 +543,157 @@ def test_real_cleanup_declined_where_a_later_script_installs(buildah_store: Path
     code, output, _ = real_verify(buildah_store, "--smoke", "", "--against", str(sample / "broken-cleanup.Dockerfile"), sample=sample)
     assert code == 1, output
     assert "Unable to locate package bc" in output
+
+
+# --- a split: the refactored image starts from another base image --------------------------------
+
+SPLIT = """\
+FROM localhost/debian:bookworm AS builder
+WORKDIR /srv/app
+COPY app.sh ./
+
+FROM localhost/debian-slim:bookworm AS runtime
+LABEL org.example.team=tools
+WORKDIR /srv/app
+COPY --from=builder /srv/app/app.sh ./
+ENV GREETING=hello
+CMD ["./app.sh"]
+"""
+
+
+def split_runner(engine: str = "buildah") -> FakeRunner:
+    """The images of a split: other files (another base image), another size, base labels and
+    Env keys of their own; the same configuration and output otherwise."""
+    runner = FakeRunner(engine)
+    runner.configs["original"] = {**CONFIG, "Env": ["PATH=/go/bin:/usr/bin", "GOPATH=/go", "GREETING=hello"],
+                                  "Labels": {"io.buildah.version": "1.28.2", "base.id": "toolchain", "org.example.team": "tools"}}
+    runner.configs["refactored"] = {**CONFIG, "Env": ["PATH=/usr/bin", "GREETING=hello"],
+                                    "Labels": {"io.buildah.version": "1.28.2", "base.id": "slim", "org.example.team": "tools"}}
+    runner.files["refactored"] = {"srv/app/app.sh": b"echo hi\n", "etc/slim": b""}
+    runner.sizes = {"original": "1.08 GB", "refactored": "125 MB"}
+    return runner
+
+
+def verify_split(project: Path, runner: FakeRunner, text: str = SPLIT, **options: Any) -> Any:
+    (project / "split.Dockerfile").write_text(text)
+    return verify(project, runner, against=str(project / "split.Dockerfile"), **options)
+
+
+def test_final_base_follows_the_chain() -> None:
+    assert final_base(DOCKERFILE) == "localhost/debian:bookworm"
+    assert final_base(SPLIT) == "localhost/debian-slim:bookworm"
+    assert final_base(SPLIT, target="builder") == "localhost/debian:bookworm"
+    chain = "ARG BASE=python:3.11-slim\nFROM python:3.11 AS build\nFROM $BASE AS base\nRUN true\nFROM base\nCMD [\"x\"]\n"
+    assert final_base(chain) == "python:3.11-slim"
+    assert final_base(chain, target="build") == "python:3.11"
+    assert final_base(chain, target="nowhere") is None
+    assert final_base("RUN true\n") is None  # no stage
+    assert image_key("python") == image_key("docker.io/library/python:latest") == image_key("library/python") == "python:latest"
+    assert image_key("docker.io/bitnami/redis") == "bitnami/redis:latest"
+    assert image_key("localhost:5000/app") == "localhost:5000/app:latest"
+    assert image_key("python:3.11") != image_key("python:3.11-slim")
+    assert image_key("python@sha256:abc") == "python@sha256:abc"
+
+
+def test_label_keys_set_follow_the_final_stage() -> None:
+    text = 'FROM x AS build\nLABEL a=1\nFROM x AS base\nLABEL "b"=2 c="3 4"\nLABEL legacy the value\nFROM base\nLABEL d=5\n'
+    assert label_keys_set(text) == {"b", "c", "legacy", "d"}
+    assert label_keys_set(text, target="build") == {"a"}
+    assert label_keys_set(SPLIT) == {"org.example.team"}
+
+
+def test_split_is_proved_by_behaviour_and_configuration(project: Path) -> None:
+    runner = split_runner()
+    report = verify_split(project, runner, smoke="")
+    assert report.exit_code == 0, report.as_text()
+    assert report.verdict == (
+        "SAME: configuration and behaviour (the final image starts from another base image,"
+        " localhost/debian:bookworm -> localhost/debian-slim:bookworm: files not compared; size 1080.0 MB -> 125.0 MB)"
+    )
+    assert report.split and report.bases == {"original": "localhost/debian:bookworm", "refactored": "localhost/debian-slim:bookworm"}
+    # the files are not listed at all: no container is made for them, nothing is mounted
+    assert report.files is None and report.files_skipped == SPLIT_FILES_NOTE
+    assert not [a for a in runner.calls if a[1] in ("mount", "umount")]
+    assert len([a for a in runner.calls if a[1] == "from"]) == 2  # the smoke runs only
+    # the base images' Env keys and labels are reported apart, not counted
+    assert report.config.differences == {}
+    assert report.config.base_env == {"GOPATH": ["/go", None], "PATH": ["/go/bin:/usr/bin", "/usr/bin"]}
+    assert report.config.base_labels == {"base.id": ["toolchain", "slim"]}
+    assert report.config.set_labels == ["org.example.team"]
+    text = report.as_text()
+    assert f"  files: not compared ({SPLIT_FILES_NOTE})" in text
+    assert "  base image: localhost/debian:bookworm -> localhost/debian-slim:bookworm (the final stage starts from another image)" in text
+    assert "1080.0 MB" in text and "125.0 MB" in text
+    assert "base image Label base.id: 'toolchain' -> 'slim' (from the base image, not compared)" in text
+    assert "Labels set by the Dockerfile: org.example.team" in text
+    data = json.loads(report.as_json())
+    assert data["files"] is None and data["files_skipped"] == SPLIT_FILES_NOTE and data["split"] is True
+    assert data["bases"] == report.bases
+    assert (data["builds"]["original"]["size"], data["builds"]["refactored"]["size"]) == (1_080_000_000, 125_000_000)
+
+
+def test_split_without_behaviour_is_inconclusive(project: Path) -> None:
+    report = verify_split(project, split_runner())
+    assert report.exit_code == 3, report.as_text()
+    assert report.verdict.startswith(
+        "INCONCLUSIVE: the final image starts from another base image (localhost/debian:bookworm -> localhost/debian-slim:bookworm):"
+        " files are not compared, so the behaviour must be checked"
+    )
+    assert report.verdict.endswith("configuration same; size 1080.0 MB -> 125.0 MB")
+    assert "  behaviour: not checked: required, the files are not compared (give --smoke" in report.as_text()
+
+
+def test_split_differences_are_still_differences(project: Path) -> None:
+    runner = split_runner("podman")
+    runner.outputs["refactored"] = Completed([], 127, b"", b"exec: ./app.sh: not found\n")
+    report = verify_split(project, runner, smoke="")
+    assert report.exit_code == 1 and report.verdict == "DIFFERENT: behaviour (original exit 0, refactored exit 127)"
+    assert report.files is None and not [a for a in runner.calls if a[1] in ("create", "export")]
+
+    runner = split_runner()
+    runner.configs["refactored"] = {
+        **runner.configs["refactored"], "WorkingDir": "/", "Env": ["PATH=/usr/bin"],
+        "Labels": {"io.buildah.version": "1.28.2", "base.id": "slim", "org.example.team": "web"},
+    }
+    report = verify_split(project, runner, smoke="")
+    assert report.exit_code == 1
+    assert report.verdict == "DIFFERENT: configuration WorkingDir; configuration Env GREETING; configuration Label org.example.team"
+    assert report.config.base_labels == {"base.id": ["toolchain", "slim"]}
+
+    runner = split_runner()
+    runner.build_fails = {"refactored"}
+    report = verify_split(project, runner, smoke="")
+    assert report.exit_code == 1 and report.verdict == "DIFFERENT: the refactored Dockerfile does not build"
+    # a label the original sets that the refactored image lost is a difference too
+    (project / "Dockerfile").write_text(DOCKERFILE + "LABEL org.example.team=tools\n")
+    runner = split_runner()
+    runner.configs["refactored"] = {**runner.configs["refactored"], "Labels": {"base.id": "slim"}}
+    report = verify_split(project, runner, text=SPLIT.replace("LABEL org.example.team=tools\n", ""), smoke="")
+    assert report.exit_code == 1, report.as_text()
+    assert report.verdict == "DIFFERENT: configuration Label org.example.team"
+    assert report.config.differences["Label org.example.team"] == ["tools", None]
+
+
+def test_same_base_is_no_split(project: Path) -> None:
+    """A refactoring whose final stage starts from the original's image (named otherwise) is
+    verified as before: files compared, Labels as a whole, no behaviour required."""
+    text = SPLIT.replace("localhost/debian-slim:bookworm", "localhost/debian:bookworm")
+    runner = split_runner()
+    runner.files["refactored"] = runner.files["original"]
+    runner.configs["refactored"] = runner.configs["original"]
+    report = verify_split(project, runner, text=text.replace("FROM localhost/debian:bookworm AS runtime", "FROM builder AS runtime"))
+    assert report.exit_code == 0 and report.verdict == "SAME: configuration, files (behaviour not checked)", report.as_text()
+    assert not report.split and report.files is not None and report.files_skipped is None
+    assert report.bases == {"original": "localhost/debian:bookworm", "refactored": "localhost/debian:bookworm"}
+    assert len([a for a in runner.calls if a[1] == "mount"]) == 2
+    assert "base image:" not in report.as_text() and "not compared" not in report.as_text()
+    # Labels are compared as a whole, as they always were
+    runner = split_runner()
+    runner.files["refactored"] = runner.files["original"]
+    report = verify_split(project, runner, text=text)
+    assert report.exit_code == 1 and "configuration Labels" in report.verdict and report.config.set_labels is None
+    # docker.io/library/... and the short name are one image
+    (project / "Dockerfile").write_text(DOCKERFILE.replace("localhost/debian:bookworm", "debian:bookworm"))
+    runner = FakeRunner("buildah")
+    report = verify_split(project, runner, text=DOCKERFILE.replace("localhost/debian:bookworm", "docker.io/library/debian:bookworm"))
+    assert not report.split and report.exit_code == 0, report.as_text()

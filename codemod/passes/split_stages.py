@@ -20,7 +20,10 @@ original order:
   installed dependencies (site-packages and ``/usr/local/bin``, ``/usr/local/bundle``, a
   virtualenv); for go the binary of ``go build -o`` or ``/go/bin``; for rust the binary CMD
   names; for java the jar ``java -jar`` runs; for .NET the ``dotnet publish -o`` directory;
-  for compiled programs on a distro image also the CA certificates.
+  for compiled programs on a distro image also the CA certificates; for php (the runtime stage
+  is the same image) the extensions and their .ini files; paths a RUN downloads into.
+- a RUN that runs the application's own code at build time (``python manage.py
+  collectstatic``) runs again in the runtime stage, after the artifacts are there.
 
 ## Example
     FROM golang:1.22-bookworm               FROM golang:1.22-bookworm AS builder
@@ -46,8 +49,8 @@ times the program. Nobody splits stages without a language model today.
 command builds both images, compares configuration and behaviour).
 
 ## Caveats (it declines, and says why with --explain)
-- A file that is already multi-stage, ONBUILD, a base image it does not know, PHP (compiled
-  extensions are not carried yet), Windows images, a non-POSIX SHELL, the backtick escape.
+- A file that is already multi-stage, ONBUILD, a base image it does not know, Windows images, a
+  non-POSIX SHELL, the backtick escape.
 - CMD or ENTRYPOINT runs the toolchain (``go run``, ``cargo run``, ``mvn spring-boot:run``,
   ``dotnet run``, nodemon); the artifact cannot be named; a python tag without its minor version
   (the slim image may carry another one, and site-packages is per version).
@@ -161,6 +164,8 @@ class _Plan:
     assumed: list[str] = field(default_factory=list)
     #: Paths a RUN downloads or unpacks into, outside the application: copied from the builder.
     downloads: list[str] = field(default_factory=list)
+    #: Files the program writes when a RUN runs it at build time (``go run ... -o FILE``).
+    generated: list[str] = field(default_factory=list)
     #: A RUN adds a package repository (apt-key, a sources.list entry).
     repositories: bool = False
     #: Runtime libraries of language packages the install names (psycopg2 -> libpq5).
@@ -199,7 +204,7 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
     written = stage.image.text
     ref = images.parse_image(image)
     if ref is None:
-        raise Decline(f"the base image {image!r} is not one this pass reads")
+        return None  # not an image reference this pass reads: not known to be a toolchain
     chain = runtimes.toolchain(ref)
     if chain is None:
         return None  # not a toolchain image: nothing to say
@@ -648,7 +653,7 @@ def _classify_run(
             elif program not in ("cd",):
                 all_replayed = all_replayed and program in _NEUTRAL
             continue
-        if outside and program not in _FILE_OPS:
+        if outside and program not in _FILE_OPS and not (eco in _COMPILED and _runs_program(invocation)):
             raise Decline(f"{describe(instruction)!r}: {invocation.display!r} writes {outside[0]}, outside the application")
         if program in _DOWNLOADERS:
             target = _download_target(invocation, cwd, model, instruction)
@@ -705,6 +710,20 @@ def _classify_run(
             continue
         if program in _SYSTEM_SETUP:
             replay_commands.append(_text_of(invocation, instruction))
+            continue
+        if eco in _COMPILED and _runs_program(invocation):
+            # The program itself runs at build time (``go run ./cmd/gen -o data/words.txt``):
+            # the files its arguments and redirections name are copied to the runtime stage;
+            # with none named, what it writes cannot be told.
+            made = [_resolve(_expanded(a, model, instruction), cwd) for a in _written_paths(invocation)] + written
+            if not made or any("$" in m for m in made):
+                raise Decline(f"{describe(instruction)!r}: {invocation.display!r} runs the program at build time and names no file it writes")
+            for path in made:
+                if path in _SYSTEM_DIRS:
+                    raise Decline(f"{describe(instruction)!r}: {invocation.display!r} writes into {path}")
+                if not _inside(path, plan.generated):
+                    plan.generated.append(path)
+            all_replayed = False
             continue
         if program in _BUILD_PROGRAMS.get(eco, frozenset()) or program in ("pip", "python") and eco == "python":
             if eco == "node" and program in ("npm", "yarn", "pnpm") and _global_install(invocation):
@@ -900,6 +919,26 @@ def _unknown_program(reason: str) -> str:
     return match.group(1) if match else ""
 
 
+def _runs_program(invocation: Invocation) -> bool:
+    """``go run``, ``cargo run``: the application's own code runs during the build."""
+    args = invocation.args
+    return (invocation.program == "go" and args[:1] == ("run",)) or (invocation.program == "cargo" and args[:1] == ("run",))
+
+
+def _written_paths(invocation: Invocation) -> list[str]:
+    """Paths a build-time run of the program is told to write: the values of -o/--output/--out
+    and the like."""
+    args = list(invocation.args)
+    found = []
+    for index, arg in enumerate(args):
+        for flag in ("-o", "--output", "--out", "-out", "-output"):
+            if arg == flag and index + 1 < len(args):
+                found.append(args[index + 1])
+            elif arg.startswith(flag + "="):
+                found.append(arg.split("=", 1)[1])
+    return found
+
+
 def _manager_of(invocation: Invocation) -> tuple[str, str] | None:
     for name in ("apt", "apk", "yum", "dnf", "microdnf"):
         manager = BY_NAME.get(name)
@@ -1032,6 +1071,9 @@ def _carries(
         return out
     artifacts = _compiled_artifacts(model, stage, chain)
     out.extend(artifacts)
+    for path in plan.generated:
+        if not any(_inside(path, [c.path]) for c in out):
+            out.append(_Carry(path, path, None, "files the program writes at build time"))
     for path in plan.downloads:
         if not any(_inside(path, [c.path]) for c in out):
             out.append(_Carry(path, path, None, "a download"))

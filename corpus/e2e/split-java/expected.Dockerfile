@@ -1,0 +1,23 @@
+FROM maven:3-eclipse-temurin-17 AS builder
+WORKDIR /opt/greeter
+COPY pom.xml ./
+COPY src ./src
+RUN mvn -o -q -B -Dmaven.repo.local=/usr/share/maven-repo package
+RUN groupadd --system greeter \
+ && useradd --system --gid greeter --no-create-home greeter
+USER greeter
+ENV APP_GREETING=hej
+EXPOSE 8080
+ENTRYPOINT ["java", "-jar", "/opt/greeter/target/greeter.jar"]
+CMD ["--port", "8080"]
+
+FROM eclipse-temurin:17-jre AS runtime
+WORKDIR /opt/greeter
+COPY --from=builder /opt/greeter/target/greeter.jar /opt/greeter/target/greeter.jar
+RUN groupadd --system greeter \
+ && useradd --system --gid greeter --no-create-home greeter
+USER greeter
+ENV APP_GREETING=hej
+EXPOSE 8080
+ENTRYPOINT ["java", "-jar", "/opt/greeter/target/greeter.jar"]
+CMD ["--port", "8080"]

@@ -1,0 +1,17 @@
+FROM node:18 AS builder
+WORKDIR /usr/src/app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build
+
+FROM node:18-slim AS runtime
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false
+WORKDIR /usr/src/app
+COPY --from=builder /usr/src/app/package.json ./
+COPY --from=builder /usr/src/app/node_modules ./node_modules
+COPY --from=builder /usr/src/app/dist ./dist
+ENV NODE_ENV=production
+USER node
+EXPOSE 3000
+CMD ["node", "dist/index.js"]
