@@ -109,7 +109,7 @@ def _prefix(ref: ImageRef) -> str:
 def _library_slim(ref: ImageRef, ecosystem: str, node_order: bool) -> Toolchain:
     """python, node and ruby: the ``-slim`` variant of the same tag."""
     tag = ref.tag or "latest"
-    release = release_of(ref)
+    release = _with_default(release_of(ref), ecosystem, tag)
     version = _version_word(tag)
     if _slim(tag):
         return Toolchain(ecosystem, ref.text.split("@", 1)[0], slim=True, version=version, release=release)
@@ -127,6 +127,20 @@ def _library_slim(ref: ImageRef, ecosystem: str, node_order: bool) -> Toolchain:
     return Toolchain(ecosystem, f"{_prefix(ref)}:{new}", version=version, release=release)
 
 
+def _with_default(release: Release, ecosystem: str, tag: str) -> Release:
+    """A Debian release without a codename gets the one the version's last build had."""
+    if release.family != "debian" or release.codename:
+        return release
+    tokens = _tokens(tag)
+    plain = [t for t in tokens if t not in ("slim", "apache", "fpm", "cli", "zts")]
+    codename = default_debian(ecosystem, plain[0]) if len(plain) == 1 else None
+    if codename is None:
+        return release
+    from .images import DEBIAN_CODENAMES
+
+    return Release("debian", DEBIAN_CODENAMES.get(codename), codename)
+
+
 def _version_word(tag: str) -> str | None:
     match = re.match(r"(\d+(?:\.\d+)*)", tag)
     return match.group(1) if match else None
@@ -137,27 +151,39 @@ def _version_word(tag: str) -> str | None:
 #: trixie in August 2025; a version gets the default of the time of its last release. A binary
 #: built on a release runs on the same or a newer one (glibc is backward compatible), so where
 #: a version's last build straddles a switch the newer release is listed.
-DEFAULT_DEBIAN: dict[str, tuple[tuple[tuple[int, ...], str], ...]] = {
+DEFAULT_DEBIAN: dict[str, tuple[tuple[tuple[int, ...], str | None], ...]] = {
     # (from version, codename), newest first
     "go": (((1, 25), "trixie"), ((1, 19), "bookworm"), ((1, 15), "bullseye"), ((1, 12), "buster"), ((1, 8), "stretch")),
     "rust": (((1, 89), "trixie"), ((1, 68), "bookworm"), ((1, 54), "bullseye"), ((1, 36), "buster"), ((1, 20), "stretch")),
+    # The language images below: only for a system package's runtime name, which must be
+    # exact (a wrong release fails the build, loudly, at apt-get install). A version whose
+    # last build fell near a switch is left out (None): the pass then declines on names that
+    # differ between releases.
+    "python": (((3, 11), None), ((3, 9), "trixie"), ((3, 8), "bookworm"), ((3, 7), None), ((3, 6), "bullseye"), ((3, 5), "buster"), ((3, 4), "stretch"), ((2, 7), "buster")),
+    "node": (((19,), None), ((16,), "bookworm"), ((15,), None), ((12,), "bullseye"), ((10,), "buster"), ((9,), None)),
+    "ruby": (((3, 2), None), ((3, 0), "bookworm"), ((2, 6), "bullseye"), ((2, 4), "buster"), ((2, 3), None)),
+    "php": (((8, 1), "trixie"), ((8, 0), "bookworm"), ((7, 3), "bullseye"), ((7, 1), "buster"), ((5, 6), "stretch")),
 }
 
 
 def default_debian(ecosystem: str, tag: str | None) -> str | None:
     """The Debian codename of a golang or rust tag that names only a version (``1.21``)."""
+    table = DEFAULT_DEBIAN.get(ecosystem, ())
     if tag in (None, "latest"):
-        return DEFAULT_DEBIAN[ecosystem][0][1]
+        return table[0][1] if ecosystem in ("go", "rust") else None
     word = _version_word(tag or "")
     if word is None or word != tag:
         return None
     version = tuple(int(x) for x in word.split("."))
-    if len(version) < 2 and version != (1,):
-        return None
-    if version == (1,):
-        return DEFAULT_DEBIAN[ecosystem][0][1]
-    for since, codename in DEFAULT_DEBIAN[ecosystem]:
-        if version[:2] >= since:
+    if ecosystem in ("go", "rust"):
+        if len(version) < 2 and version != (1,):
+            return None
+        if version == (1,):
+            return table[0][1]
+    elif not table or len(version) != len(table[0][0]):
+        return None  # python:3 moves; python:3.6.5 was built once, at its own time
+    for since, codename in table:
+        if version[: len(since)] >= since:
             return codename
     return None
 
@@ -242,7 +268,7 @@ def toolchain(ref: ImageRef) -> Toolchain | None:
         tag = (ref.tag or "latest").lower()
         if "windowsservercore" in tag or "nanoserver" in tag:
             return Toolchain("php", None, f"{ref.text}: a Windows image")
-        return Toolchain("php", ref.text.split("@", 1)[0], slim=True, version=_version_word(tag), release=release_of(ref))
+        return Toolchain("php", ref.text.split("@", 1)[0], slim=True, version=_version_word(tag), release=_with_default(release_of(ref), "php", ref.tag or "latest"))
     if ref.location.startswith(("mcr.microsoft.com/dotnet/", "docker.io/microsoft/dotnet")):
         return _dotnet(ref)
     return None

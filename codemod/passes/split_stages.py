@@ -164,6 +164,8 @@ class _Plan:
     assumed: list[str] = field(default_factory=list)
     #: Paths a RUN downloads or unpacks into, outside the application: copied from the builder.
     downloads: list[str] = field(default_factory=list)
+    #: compiled programs: where the sources are copied and the build runs (not carried).
+    builder_roots: list[str] = field(default_factory=list)
     #: Files the program writes when a RUN runs it at build time (``go run ... -o FILE``).
     generated: list[str] = field(default_factory=list)
     #: A RUN adds a package repository (apt-key, a sources.list entry).
@@ -230,6 +232,8 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
     _check_commands(model, stage, eco)
     plan.removed = _removed_packages(model, stage)
     roots = _app_roots(model, stage, eco)
+    if eco in _COMPILED:
+        plan.builder_roots = _builder_roots(model, stage)
     places = _dependency_places(model, stage, chain)
     carried = roots + places
     body: list[Instruction | tuple[str, ...]] = []
@@ -395,6 +399,23 @@ def _app_roots(model: Model, stage: Stage, eco: str) -> list[str]:
         if not _inside(root, kept):
             kept.append(root)
     return kept
+
+
+def _builder_roots(model: Model, stage: Stage) -> list[str]:
+    """Where a compiled program's sources go and its build runs: the WORKDIRs and the
+    destinations of COPYs from the context (system directories excepted)."""
+    found: list[str] = []
+    for instruction in stage.body:
+        workdir = model.workdir(instruction)
+        if instruction.word == "run" and workdir:
+            found.append(posixpath.normpath(workdir))
+        if instruction.word in ("copy", "add") and _flag(instruction, "from") is None:
+            words = _copy_words(instruction)
+            if words is not None and "$" not in words[-1]:
+                dest = _resolve(words[-1], workdir or "/")
+                directory = words[-1].endswith("/") or words[-1] in (".", "./") or any(w in (".", "./") or w.endswith("/") for w in words[:-1])
+                found.append(dest if directory else posixpath.dirname(dest))
+    return sorted({f for f in found if f not in _SYSTEM_DIRS})
 
 
 def _dependency_places(model: Model, stage: Stage, chain: runtimes.Toolchain) -> list[str]:
@@ -683,6 +704,14 @@ def _classify_run(
                 continue
             if program == "rm" and (_caches_only([p.split("*")[0].rstrip("/") or "/" for p in paths]) or all(_inside(p, plan.downloads) or p in downloaded_here for p in paths)):
                 all_replayed = False
+                continue
+            if eco in _COMPILED and plan.builder_roots and all(_inside(p.split("$")[0].split("*")[0] or "/", plan.builder_roots) for p in paths) and not any(_inside(p, carried) for p in paths):
+                # Among the sources and the build's output: what the runtime stage needs of
+                # it is copied from the builder as it ends up; a directory is made again.
+                if program == "mkdir":
+                    replay_commands.append("mkdir -p " + " ".join(paths))
+                else:
+                    all_replayed = False
                 continue
             if any("$" in p or "*" in p for p in paths):
                 if all(_inside(p.split("$")[0].split("*")[0] or "/", carried) for p in paths):
@@ -1109,6 +1138,8 @@ def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -
     carries: list[_Carry] = []
     if eco == "go":
         for path, what in outputs:
+            if what == "the package directory":
+                continue
             if path == "/go/bin":
                 to = "/go/bin"
                 if any("/" not in argv[0] for _, argv in _program_words(model, stage)):
@@ -1116,6 +1147,14 @@ def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -
                 carries.append(_Carry(path, to, None, what))
             else:
                 carries.append(_Carry(path, path, None, what))
+        if not carries:
+            for path, what in outputs:
+                if what != "the package directory":
+                    continue
+                for _, argv in finals:
+                    binary = _resolve(argv[0], final_workdir) if "/" in argv[0] else None
+                    if binary is not None and posixpath.dirname(binary) == path:
+                        carries.append(_Carry(binary, binary, None, "the binary"))
         if not carries:
             raise Decline("no `go build -o` or `go install` names the binary")
         return carries
@@ -1135,7 +1174,7 @@ def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -
         raise Decline("CMD or ENTRYPOINT does not name the binary cargo builds (target/release/NAME)")
     if eco == "java":
         if not outputs:
-            raise Decline("no maven or gradle build makes the jar")
+            raise Decline("nothing here builds the jar (no maven or gradle build): it comes from the build context, and a JRE base image would do without a builder stage")
         for instruction, argv in argvs:
             if posixpath.basename(argv[0]) != "java":
                 continue
@@ -1203,6 +1242,8 @@ def _output_of(invocation: Invocation, eco: str, cwd: str) -> tuple[str, str] | 
             return (path, "the binary")
         if sub == "install":
             return ("/go/bin", "the binaries of go install")
+        if sub == "build" and not any(a == "-o" or a.startswith("-o=") for a in args):
+            return (cwd, "the package directory")
     if eco == "rust" and program == "cargo" and args[:1] == ["install"]:
         return ("/usr/local/cargo/bin", "the binaries of cargo install")
     if eco == "java" and program in ("mvn", "mvnw", "gradle", "gradlew"):
