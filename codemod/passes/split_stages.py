@@ -105,7 +105,7 @@ _BUILD_PROGRAMS: dict[str, frozenset[str]] = {
     "java": frozenset({"mvn", "mvnw", "gradle", "gradlew", "javac", "jar", "make", "ant", "sbt"}),
     "dotnet": frozenset({"dotnet", "make"}),
     "node": frozenset({"npm", "yarn", "pnpm", "npx", "tsc", "webpack", "ng", "bower", "gulp", "grunt", "node", "make", "corepack", "vite", "next", "nest", "lerna", "turbo", "nx", "prisma"}),
-    "python": frozenset({"pip", "pipenv", "poetry", "make", "uv"}),
+    "python": frozenset({"pip", "pipenv", "poetry", "make", "uv", "venv", "virtualenv"}),
     "ruby": frozenset({"bundle", "bundler", "gem", "rake", "rails", "yarn", "npm", "make"}),
     "php": frozenset({"docker-php-ext-install", "docker-php-ext-configure", "docker-php-ext-enable", "docker-php-source", "pecl", "pear", "composer", "phpize", "make", "npm", "yarn"}),
 }
@@ -418,9 +418,46 @@ def _builder_roots(model: Model, stage: Stage) -> list[str]:
     return sorted({f for f in found if f not in _SYSTEM_DIRS})
 
 
+def _venv_dirs(instruction: Instruction, model: Model) -> list[str]:
+    """The virtualenvs a RUN makes (``python -m venv DIR``, ``virtualenv DIR``)."""
+    from .. import shell
+
+    command = instruction.command
+    if instruction.word != "run" or command is None or command.form != "shell" or not command.args:
+        return []
+    found = []
+    cwd = model.workdir(instruction) or "/"
+    for simple in shell.parse(command.args[0].text).commands:
+        words = [w.value for w in simple.words]
+        if not words:
+            continue
+        program = commands.program_name(words[0])
+        if program == "python" and words[1:3] in (["-m", "venv"], ["-m", "virtualenv"]):
+            rest = words[3:]
+        elif program == "virtualenv":
+            rest = words[1:]
+        else:
+            continue
+        targets = [w for w in rest if not w.startswith("-")]
+        if len(targets) != 1:
+            return []
+        path = _expanded(targets[0], model, instruction)
+        if "$" in path:
+            return []
+        found.append(_resolve(path, cwd))
+    return found
+
+
 def _dependency_places(model: Model, stage: Stage, chain: runtimes.Toolchain) -> list[str]:
     eco = chain.ecosystem
     if eco == "python":
+        venvs = [d for i in stage.body for d in _venv_dirs(i, model)]
+        if venvs:
+            # The installs go into the virtualenv (its bin/ first on PATH): it is what runs.
+            # Its python links to the image's own, which the slim image has at the same path.
+            if chain.version is None or chain.version.count(".") < 1:
+                raise Decline("a virtualenv links to the image's python, and the tag does not pin its minor version")
+            return sorted(set(venvs)) + list(runtimes.python_dependency_places(".".join(chain.version.split(".")[:2])))
         version = chain.version
         if version is None or version.count(".") < 1:
             # The tag does not name the minor version: the slim image pulled later may carry
@@ -607,7 +644,10 @@ def _classify_run(
         raise Decline(f"{describe(instruction)!r}: a RUN this pass does not read")
     if command.flag("mount") is not None and "secret" in (command.flag("mount") or ""):
         pass  # secrets stay in the builder: the RUN is not repeated unless it is a runtime step
-    blind = [u for u in step.unreadable if not (u.kind == "program" and _unknown_program(u.reason) in _CHECKS)]
+    blind = [
+        u for u in step.unreadable
+        if not (u.kind == "program" and (_unknown_program(u.reason) in _CHECKS or (_unknown_program(u.reason) in ("venv", "virtualenv") and _venv_dirs(instruction, model))))
+    ]
     if blind:
         raise Decline(f"{describe(instruction)!r}: {blind[0].reason}; its effect at run time cannot be told")
     if not model.posix_shell(instruction):
