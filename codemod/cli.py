@@ -7,9 +7,8 @@ failed on it, or the options are wrong. One bad file never stops the others, and
 
 from __future__ import annotations
 
-import dataclasses
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -21,15 +20,39 @@ if TYPE_CHECKING:  # the engine and the parser load when a file is processed, no
     from .engine import Result
 
 
-@dataclass
-class _Tally:
-    changed: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    #: The Context every file starts from (its path is filled in per file).
-    context: Any = None
-    #: Only the changes of class safe.
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for, as every file's worker needs it (picklable)."""
+
+    diff: bool = True
+    write: bool = False
+    check: bool = False
+    #: From the command line; None when not given (then the configuration decides).
+    select: tuple[str, ...] | None = None
+    skip: tuple[str, ...] | None = None
+    explain: bool = False
     safe_only: bool = False
+    cache_mounts: bool = False
+    build_context: str | None = None
+    config: str | None = None
+    isolated: bool = False
+    quiet: bool = False
+    exclude: tuple[str, ...] = ()
+    #: Keep each file's report (for --statistics and --output-format).
+    collect: bool = False
+    #: The output format: text prints diffs and messages as they come.
+    fmt: str = "text"
+
+
+@dataclass
+class FileOutcome:
+    """What processing one input produced, printed by the parent in input order."""
+
+    display: str
+    status: str  # "changed", "unchanged", "failed", "skipped"
+    stdout: bytes = b""
+    stderr: list[str] = field(default_factory=list)
+    report: Any = None
 
 
 def _split(values: Sequence[str]) -> list[str]:
@@ -42,34 +65,64 @@ def _list_passes() -> str:
     if not REGISTRY:
         return "no passes yet"
     width = max(len(p.name) for p in REGISTRY)
-    return "\n".join(f"{p.name:<{width}}  [{p.safety}]  {p.summary}" for p in REGISTRY)
+    kinds = {p.name: " / ".join(p.kinds) for p in REGISTRY}
+    kind_width = max(len(k) for k in kinds.values()) + 2
+    return "\n".join(f"{p.name:<{width}}  {'[' + kinds[p.name] + ']':<{kind_width}}  {p.summary}" for p in REGISTRY)
+
+
+def _names(values: tuple[str, ...], option: str) -> tuple[str, ...] | None:
+    """The pass names of a repeatable --select/--skip; None when the option was not given."""
+    if not values:
+        return None
+    names = _split(values)
+    if not names:
+        raise click.BadParameter("is empty: name at least one pass (see --list-passes)", param_hint=option)
+    from .passes import by_name
+
+    for name in names:
+        try:
+            by_name(name)
+        except KeyError as error:
+            raise click.BadParameter(str(error.args[0]), param_hint=option) from None
+    return tuple(names)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, metavar="PATH...")
-@click.option("--diff", "mode", flag_value="diff", default=True, help="Print a unified diff; write nothing (default).")
-@click.option("--write", "mode", flag_value="write", help="Rewrite the files in place (atomically).")
-@click.option("--check", "mode", flag_value="check", help="Write nothing; exit 1 if any file would change.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing (the default). With --check: print it and exit 1 when files would change.")
+@click.option("--write", is_flag=True, help="Rewrite the files in place (atomically).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
 @click.option("--select", "selected", multiple=True, metavar="PASS,...", help="Run only these passes.")
 @click.option("--skip", "skipped", multiple=True, metavar="PASS,...", help="Do not run these passes.")
 @click.option("--explain", is_flag=True, help="Also print why each change was made (on stderr).")
 @click.option("--stdin-filename", default="-", metavar="NAME", help="The name to show for standard input.")
-@click.option("--list-passes", is_flag=True, help="List the passes and exit.")
+@click.option("--list-passes", is_flag=True, help="List the passes with the classes of their changes, and exit.")
 @click.option(
     "--context", "build_context", metavar="DIR|none",
-    help="The build context of the files (default: a compose or bake file that builds them, else the "
-    "Dockerfile's directory when it holds every COPY source; 'none' for none).",
+    help="The build context of the files (default: the configuration's [contexts], a compose or bake file that builds "
+    "them, else the Dockerfile's directory when it holds every COPY source; 'none' for none).",
 )
 @click.option("--safe-only", is_flag=True, help="Make only the changes that keep the image the same (class safe).")
 @click.option(
     "--cache-mounts", is_flag=True,
     help="merge-runs: keep package caches in RUN --mount=type=cache (BuildKit) instead of deleting them.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this configuration file for every input.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--exclude", "excluded", multiple=True, metavar="PATTERN", help="Leave out files matching PATTERN when walking directories (gitignore style).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default="the number of cores", help="Files processed at once (0: one per core).")
+@click.option("--statistics", is_flag=True, help="After the run, print changes per pass and class, declines by reason, and failures (on stderr).")
+@click.option(
+    "--output-format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "markdown"]), default="text", show_default=True,
+    help="text: diffs and messages; the others print one report of every change on standard output instead of diffs.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (and the diff or report asked for).")
 @click.version_option(__version__, prog_name="msb-refactor")
 def cli(
     paths: tuple[str, ...],
-    mode: str,
+    show_diff: bool,
+    write: bool,
+    check: bool,
     selected: tuple[str, ...],
     skipped: tuple[str, ...],
     explain: bool,
@@ -78,139 +131,268 @@ def cli(
     build_context: str | None,
     safe_only: bool,
     cache_mounts: bool,
+    config_file: str | None,
+    isolated: bool,
+    excluded: tuple[str, ...],
+    jobs: int,
+    statistics: bool,
+    fmt: str,
     quiet: bool,
 ) -> None:
     """Refactor Dockerfiles into lean, cache-friendly multi-stage builds.
 
     PATH is a Dockerfile, a directory (searched for Dockerfile, Dockerfile.*, *.Dockerfile,
-    *.dockerfile, Containerfile), or - for standard input.
+    Containerfile and the like, honouring .gitignore and the configuration's exclude), or -
+    for standard input.
+
+    \b
+    Exit status:
+      0  nothing failed (and, with --check, nothing would change)
+      1  --check: files would change
+      2  a file could not be read, parsed or written, a pass failed on it, or the options
+         or configuration are wrong; such a file is never written
     """
     if list_passes:
         click.echo(_list_passes())
         return
+    if write and (check or show_diff):
+        raise click.UsageError("--write cannot be combined with --check or --diff (use --check --diff to see what would change and fail)")
     if not paths:
         raise click.UsageError("give at least one PATH (or - for standard input)")
-    from .files import discover
-    from .passes import Context, select
+    if paths.count("-") > 1:
+        raise click.UsageError("standard input (-) can be read only once")
+    options = Options(
+        diff=show_diff or not (write or check),
+        write=write,
+        check=check,
+        select=_names(selected, "--select"),
+        skip=_names(skipped, "--skip"),
+        explain=explain and not quiet,
+        safe_only=safe_only,
+        cache_mounts=cache_mounts,
+        build_context=build_context,
+        config=config_file,
+        isolated=isolated,
+        quiet=quiet,
+        exclude=tuple(excluded),
+        collect=statistics or fmt != "text",
+        fmt=fmt,
+    )
+    from .passes import select
+
+    if options.select is not None or options.skip is not None:
+        if not select(options.select, options.skip or ()):
+            raise click.UsageError("nothing to run: every selected pass is skipped")
+    from .config import ConfigError
 
     try:
-        passes = select(_split(selected) or None, _split(skipped))
-    except KeyError as error:
-        raise click.BadParameter(str(error.args[0]), param_hint="--select/--skip") from None
+        inputs = _inputs(paths, options)
+    except ConfigError as error:
+        click.echo(f"msb-refactor: {error}", err=True)
+        sys.exit(2)
+    outcomes = _process_all(inputs, options, stdin_filename, jobs)
+    _finish(outcomes, options, statistics)
 
-    tally = _Tally()
-    tally.context = Context(cache_mounts=cache_mounts, build_context=build_context)
-    tally.safe_only = safe_only
-    would_change = False
+
+def _inputs(paths: tuple[str, ...], options: Options) -> list[str]:
+    """Every file to process, each once (by resolved path), in a stable order; "-" kept."""
+    import os
+
+    from .config import for_path
+    from .files import discover
+
+    found: list[str] = []
+    seen: set[str] = set()
     for name in paths:
         if name == "-":
-            outcome = _run_stdin(stdin_filename, passes, mode, explain, tally)
-        else:
-            outcome = False
-            targets = list(discover([name]))
-            if not targets and Path(name).is_dir():
+            found.append("-")
+            continue
+        path = Path(name)
+        walked = path.is_dir()
+        for candidate in discover([name]):
+            key = os.path.realpath(candidate)
+            if key in seen:
                 continue
-            for path in targets:
-                outcome = _run_file(path, passes, mode, explain, tally) or outcome
-        would_change = would_change or outcome
+            if walked:
+                config = for_path(candidate, Path(options.config) if options.config else None, options.isolated)
+                if config.excluded(candidate) or _cli_excluded(candidate, path, options.exclude):
+                    continue
+            seen.add(key)
+            found.append(str(candidate))
+    return found
 
-    if not quiet:
-        verb = {"write": "changed", "diff": "would change", "check": "would change"}[mode]
-        click.echo(
-            f"{tally.changed} file{'s' if tally.changed != 1 else ''} {verb}, "
-            f"{tally.unchanged} unchanged, {tally.failed} failed",
-            err=True,
-        )
-    if tally.failed:
+
+def _cli_excluded(candidate: Path, root: Path, patterns: tuple[str, ...]) -> bool:
+    if not patterns:
+        return False
+    from .config import _matches
+
+    try:
+        relative = candidate.relative_to(root).as_posix()
+    except ValueError:
+        relative = candidate.as_posix()
+    return any(_matches(p, relative) for p in patterns)
+
+
+def _process_all(inputs: list[str], options: Options, stdin_filename: str, jobs: int) -> list[FileOutcome]:
+    import os
+
+    files = [i for i in inputs if i != "-"]
+    workers = jobs or os.cpu_count() or 1
+    results: dict[str, FileOutcome] = {}
+    if workers > 1 and len(files) >= 4 * workers:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for name, outcome in zip(files, pool.map(_process_path, files, [options] * len(files), chunksize=16)):
+                results[name] = outcome
+                _emit(outcome, options)
+    outcomes = []
+    for name in inputs:
+        if name == "-":
+            outcome = _process_stdin(stdin_filename, options)
+            _emit(outcome, options)
+        elif name in results:
+            outcome = results[name]
+        else:
+            outcome = _process_path(name, options)
+            _emit(outcome, options)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _emit(outcome: FileOutcome, options: Options) -> None:
+    """Print what one file produced: the diff on stdout (text format), messages on stderr."""
+    if options.fmt == "text" and outcome.stdout:
+        sys.stdout.buffer.write(outcome.stdout)
+        sys.stdout.buffer.flush()
+    for line in outcome.stderr:
+        click.echo(line, err=True)
+
+
+def _finish(outcomes: list[FileOutcome], options: Options, statistics: bool) -> None:
+    counts = {status: sum(1 for o in outcomes if o.status == status) for status in ("changed", "unchanged", "failed", "skipped")}
+    if options.collect:
+        from . import reports
+
+        records = [o.report for o in outcomes if o.report is not None]
+        mode = "write" if options.write else ("check" if options.check else "diff")
+        if options.fmt != "text":
+            sys.stdout.write(reports.render(records, options.fmt, mode))
+            sys.stdout.flush()
+        if statistics:
+            click.echo(reports.statistics(records), err=True)
+    if not options.quiet:
+        verb = "changed" if options.write else "would change"
+        changed, unchanged = counts["changed"], counts["unchanged"] + counts["skipped"]
+        click.echo(f"{changed} file{'s' if changed != 1 else ''} {verb}, {unchanged} unchanged, {counts['failed']} failed", err=True)
+    if counts["failed"]:
         sys.exit(2)
-    if mode == "check" and would_change:
+    if options.check and counts["changed"]:
         sys.exit(1)
 
 
-def _refactor(text: str, display: str, passes: Sequence, tally: _Tally) -> Result | None:
-    from .engine import refactor
-    from .errors import ParseError, RefactorError
-    from .passes import Context
-
-    try:
-        context = dataclasses.replace(tally.context or Context(), path=display)
-        only = (lambda offer: offer.safety == "safe") if tally.safe_only else None
-        return refactor(text, passes=passes, context=context, only=only)
-    except (ParseError, RefactorError) as error:
-        click.echo(f"{display}:{error.line}:{error.column}: {error.message}", err=True)
-        tally.failed += 1
-        return None
+# --- one file -------------------------------------------------------------------------------------
 
 
-def _report(result: Result, display: str, mode: str, explain: bool) -> None:
-    for change in sorted(result.changes, key=lambda c: c.line):
-        if mode == "check" or explain:
-            click.echo(f"{display}:{change.line}: {change.pass_name}: {change.explanation} [{change.safety}]", err=True)
-    for diagnostic in result.diagnostics:
-        if diagnostic.severity == "error" or explain:
-            click.echo(f"{display}:{diagnostic.line}: {diagnostic.pass_name}: {diagnostic.message}", err=True)
+def _context_for(display: str, path: Path | None, options: Options) -> tuple[Any, Any, bool]:
+    """(the Context and the passes) for one input, from the options and its configuration."""
+    from .config import Config, for_path
+    from .passes import Context, select
+
+    config = Config(None, Path.cwd()) if path is None and options.config is None else for_path(
+        path if path is not None else Path.cwd(), Path(options.config) if options.config else None, options.isolated
+    )
+    chosen = options.select if options.select is not None else config.select
+    skip = options.skip if options.skip is not None else config.skip
+    passes = select(chosen, skip or ())
+    build_context = options.build_context or (config.context_for(path) if path is not None else None)
+    context = Context(
+        path=display,
+        cache_mounts=options.cache_mounts or config.cache_mounts,
+        build_context=build_context,
+        runtime_images=config.runtime_images,
+    )
+    return context, passes, options.safe_only or config.safe_only
 
 
-def _run_file(path: Path, passes: Sequence, mode: str, explain: bool, tally: _Tally) -> bool:
+def _process_path(name: str, options: Options) -> FileOutcome:
     from .files import read, write_atomic
 
-    def write(text: str) -> None:
-        write_atomic(path, text)
-
-    return _run(str(path), lambda: read(path), write, passes, mode, explain, tally, always_write=False)
+    path = Path(name)
+    return _process(name, path, lambda: read(path), lambda text: write_atomic(path, text), options)
 
 
-def _run_stdin(display: str, passes: Sequence, mode: str, explain: bool, tally: _Tally) -> bool:
+def _process_stdin(display: str, options: Options) -> FileOutcome:
     from .files import decode
 
-    def write(text: str) -> None:
-        sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+    data = sys.stdin.buffer.read()
+    written: list[bytes] = []
+    outcome = _process(display, None, lambda: decode(data, display), lambda text: written.append(text.encode("utf-8", "surrogateescape")), options, stdin=True)
+    if options.write:
+        # standard input goes to standard output, so that the command works as a filter
+        outcome.stdout = written[0] if written else data
+        outcome = FileOutcome(outcome.display, outcome.status, outcome.stdout, outcome.stderr, outcome.report)
+        sys.stdout.buffer.write(outcome.stdout)
         sys.stdout.buffer.flush()
+        outcome.stdout = b""
+    return outcome
 
-    return _run(display, lambda: decode(sys.stdin.buffer.read(), display), write, passes, mode, explain, tally, always_write=True)
 
-
-def _run(
-    display: str,
-    load: Callable[[], str],
-    write: Callable[[str], None],
-    passes: Sequence,
-    mode: str,
-    explain: bool,
-    tally: _Tally,
-    *,
-    always_write: bool,
-) -> bool:
-    """Read, refactor, report, then diff or write one input; True when it would change.
-    ``always_write``: --write writes even an unchanged text (standard input goes to standard
-    output, so that the command works as a filter)."""
+def _process(
+    display: str, path: Path | None, load: Callable[[], str], write: Callable[[str], None], options: Options, stdin: bool = False,
+) -> FileOutcome:
+    """Read, refactor, then diff or write one input; never raises for a bad file."""
+    from .config import ConfigError
+    from .engine import refactor
+    from .errors import ParseError, RefactorError
     from .files import FileError
 
+    outcome = FileOutcome(display, "unchanged")
+
+    def fail(message: str, line: int | None = None, column: int | None = None) -> FileOutcome:
+        outcome.status = "failed"
+        outcome.stderr.append(message)
+        if options.collect:
+            from . import reports
+
+            outcome.report = reports.failed(display, message, line, column)
+        return outcome
+
+    try:
+        context, passes, safe_only = _context_for(display, path, options)
+    except ConfigError as error:
+        return fail(f"msb-refactor: {error}")
     try:
         text = load()
     except FileError as error:
-        click.echo(str(error), err=True)
-        tally.failed += 1
-        return False
-    result = _refactor(text, display, passes, tally)
-    if result is None:
-        return False
-    _report(result, display, mode, explain)
-    if mode == "write" and (result.changed or always_write):
+        return fail(str(error))
+    try:
+        only = (lambda offer: offer.safety == "safe") if safe_only else None
+        result = refactor(text, passes=passes, context=context, only=only)
+    except (ParseError, RefactorError) as error:
+        return fail(f"{display}:{error.line}:{error.column}: {error.message}", error.line, error.column)
+    if not options.quiet:
+        for change in sorted(result.changes, key=lambda c: c.line):
+            if (options.check and options.fmt == "text") or options.explain:
+                outcome.stderr.append(f"{display}:{change.line}: {change.pass_name}: {change.explanation} [{change.safety}]")
+    for diagnostic in result.diagnostics:
+        if diagnostic.severity == "error" or options.explain:
+            outcome.stderr.append(f"{display}:{diagnostic.line}: {diagnostic.pass_name}: {diagnostic.message}")
+    if options.write and (result.changed or stdin):
         try:
             write(result.text)
             _write_files(result)
         except FileError as error:
-            click.echo(str(error), err=True)
-            tally.failed += 1
-            return False
-    elif mode == "diff" and result.changed:
-        _echo_diff(result, display)
-    if result.changed:
-        tally.changed += 1
-    else:
-        tally.unchanged += 1
-    return result.changed
+            return fail(str(error))
+    elif options.diff and result.changed:
+        outcome.stdout = _diff(result, display)
+    outcome.status = "changed" if result.changed else "unchanged"
+    if options.collect:
+        from . import reports
+
+        outcome.report = reports.from_result(display, result)
+    return outcome
 
 
 def _write_files(result: Result) -> None:
@@ -224,15 +406,14 @@ def _write_files(result: Result) -> None:
             write_atomic(Path(edit.path), edit.new)
 
 
-def _echo_diff(result: Result, display: str) -> None:
+def _diff(result: Result, display: str) -> bytes:
     from .diff import unified_diff
 
     path = display[2:] if display.startswith("./") else display.lstrip("/")
     patch = unified_diff(result.original, result.text, path)
     for edit in result.files:
         patch += unified_diff(edit.old, edit.new, _shown(edit.path))
-    sys.stdout.buffer.write(patch.encode("utf-8", "surrogateescape"))
-    sys.stdout.buffer.flush()
+    return patch.encode("utf-8", "surrogateescape")
 
 
 def _shown(path: str) -> str:

@@ -15,6 +15,7 @@ import types
 from dataclasses import dataclass
 from typing import Callable, Collection, Iterator, Sequence
 
+from . import suppress
 from .cst import Dockerfile, Instruction
 from .errors import ParseError, RefactorError
 from .parser import parse
@@ -49,7 +50,8 @@ class Diagnostic:
     message: str
     line: int
     end_line: int
-    #: "info" (left alone on purpose) or "error" (a pass produced output that does not parse).
+    #: "info" (left alone on purpose), "suppressed" (a comment turned the change off) or
+    #: "error" (a pass produced output that does not parse).
     severity: str = "info"
 
 
@@ -170,6 +172,23 @@ def _refactor(text: str, passes: Sequence[Pass] | Sequence[str] | None, context:
     chosen = _resolve(passes)
     context = context or Context()
     tree = parse(text)
+    if suppress.file_skipped(tree):
+        return Result(text, text, (), (Diagnostic("engine", "skipped: the file says # msb-refactor: skip-file", 1, 1),))
+    # Suppression comments turn changes off before any pass makes them; each one left out
+    # is reported (once per pass and line).
+    suppressed: dict[tuple[str, int], Diagnostic] = {}
+    allow = context.allow
+
+    def permitted(offer: Offer) -> bool:
+        if offer.about and suppress.suppressed(offer.pass_name, offer.about):
+            line, end = origins.span(offer.about)
+            suppressed[(offer.pass_name, line)] = Diagnostic(
+                offer.pass_name, f"suppressed by a comment (# msb-refactor: ignore): {offer.explanation}", line, end, "suppressed"
+            )
+            return False
+        return allow is None or allow(offer)
+
+    context = dataclasses.replace(context, allow=permitted)
     origins = _Origins(tree)
     changes: list[Change] = []
     #: Which change made each node (by id; the origins keep the nodes alive).
@@ -230,7 +249,10 @@ def _refactor(text: str, passes: Sequence[Pass] | Sequence[str] | None, context:
             "engine", f"passes still changing the file after {MAX_ROUNDS} rounds; stopped", 1, 1, "error"
         )
     final_notes = {(d.pass_name, d.message, d.line): d for p in chosen for d in notes.get(p.name, [])}
-    return Result(text, tree.render(), tuple(changes), tuple(final_notes.values()) + tuple(diagnostics.values()), tuple(files.values()))
+    return Result(
+        text, tree.render(), tuple(changes),
+        tuple(final_notes.values()) + tuple(suppressed.values()) + tuple(diagnostics.values()), tuple(files.values()),
+    )
 
 
 def _failing_line(error: BaseException, tree: Dockerfile, origins: _Origins) -> int:

@@ -191,4 +191,6 @@ def test_diff_is_a_patch_and_write_applies_it(tmp_path: Path) -> None:
 def test_list_passes() -> None:
     code, out, _ = run("--list-passes")
     assert code == 0
-    assert "name-stages" in out and "merge-runs" in out and "[safe]" in out
+    lines = {line.split()[0]: line for line in out.splitlines()}
+    assert "[safe / review]" in lines["merge-runs"] and "[safe / review]" in lines["name-stages"]
+    assert "[review]" in lines["order-copies"] and "[review]" in lines["split-stages"]

@@ -33,6 +33,8 @@ class Offer:
     key: str
     safety: str
     explanation: str
+    #: The instructions of the tree the pass was given that the change is about.
+    about: tuple[Instruction, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class Context:
     #: The build context directory as given (``--context DIR``); "none" for none; None to find
     #: it (a compose or bake file that builds this Dockerfile, or the Dockerfile's directory).
     build_context: str | None = None
+    #: split-stages: runtime images chosen by the user, (image pattern, runtime image) pairs.
+    runtime_images: tuple[tuple[str, str], ...] = ()
     #: Which changes may be made (None: all): passes ask before each change, through permits().
     allow: Callable[[Offer], bool] | None = field(default=None, compare=False)
 
@@ -54,7 +58,7 @@ class Context:
         every change that needs it)."""
         if self.allow is None:
             return True
-        return self.allow(Offer(pass_name, change_key(pass_name, explanation, about), safety, explanation))
+        return self.allow(Offer(pass_name, change_key(pass_name, explanation, about), safety, explanation, tuple(about)))
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,12 @@ class Pass:
     #: SAFE or REVIEW: the most a change of this pass can be.
     safety: str
     run: Callable[[Dockerfile, Context], Outcome]
+    #: Every class its changes can have (safe, review); by default only ``safety``.
+    classes: tuple[str, ...] = ()
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return self.classes or (self.safety,)
 
     def __repr__(self) -> str:
         return f"Pass({self.name!r})"

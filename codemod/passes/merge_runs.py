@@ -908,4 +908,5 @@ PASS = Pass(
     summary="Install and clean up in one RUN layer: join one package-manager transaction; add the cleanup it lacks.",
     safety=REVIEW,
     run=run,
+    classes=(SAFE, REVIEW),
 )

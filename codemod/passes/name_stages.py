@@ -482,4 +482,5 @@ PASS = Pass(
     summary="Give the stages of a multi-stage file meaningful lower-case names; turn stage numbers into names.",
     safety=SAFE,
     run=run,
+    classes=(SAFE, REVIEW),
 )
