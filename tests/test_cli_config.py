@@ -190,3 +190,28 @@ def test_jobs_give_the_same_output_in_the_same_order(tmp_path: Path) -> None:
     assert one[0] == 1 and one[1].count("+++ b/") == 40
     order = [line for line in one[1].splitlines() if line.startswith("+++ b/")]
     assert order == sorted(order)
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+
+def test_output_format_json_and_statistics(tmp_path: Path) -> None:
+    import json
+
+    path = _file(tmp_path, "Dockerfile", SPLIT_RUNS)
+    bad = _file(tmp_path, "x/Dockerfile", "FROM alpine\nENV PATH\n")
+    code, out, err = run("--check", "--statistics", "--output-format", "json", str(tmp_path))
+    assert code == 2  # one file failed
+    document = json.loads(out)
+    by_path = {f["path"]: f for f in document["files"]}
+    assert by_path[str(path)]["status"] == "changed"
+    assert by_path[str(bad)]["status"] == "failed"
+    assert any(c["pass_name"] == "merge-runs" for c in by_path[str(path)]["changes"])
+    assert "merge-runs" in err and "[safe]" in err
+
+
+def test_output_format_github_annotations(tmp_path: Path) -> None:
+    path = _file(tmp_path, "Dockerfile", SPLIT_RUNS)
+    code, out, _ = run("--check", "--output-format", "github", str(path))
+    assert code == 1
+    assert out.startswith("::notice file=") and "merge-runs [safe]" in out
