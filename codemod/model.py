@@ -568,6 +568,8 @@ def _effect(step: steps.Step, manager: Manager) -> Need | str | None:
     runs something unreadable first), or None (neither)."""
     for event in step.events:
         if event.invocation is not None:
+            if _names_index(event.invocation, manager):
+                return Need(step.instruction, f"reads the package index's files ({event.invocation.display})")
             use = commands.index_use(event.invocation, manager)
             if use == commands.UPDATES:
                 return "updates"
@@ -576,6 +578,14 @@ def _effect(step: steps.Step, manager: Manager) -> Need | str | None:
         elif event.unreadable is not None and not manager.fetches_missing_index:
             return Need(step.instruction, f"may read the package index: {event.unreadable.reason}")
     return None
+
+
+def _names_index(invocation: commands.Invocation, manager: Manager) -> bool:
+    """A command that names the index's files (``ls /var/lib/apt/lists``, ``cp -r
+    /var/lib/apt/lists /backup``): whatever it is, it reads them (``rm`` of them is cleanup)."""
+    if invocation.program == "rm" or not manager.index_paths:
+        return False
+    return any(arg.rstrip("/*").startswith(path) for arg in invocation.args for path in manager.index_paths)
 
 
 def _need_of(step: steps.Step, manager: Manager, runtime: bool) -> Need | None:
