@@ -170,6 +170,8 @@ class _Plan:
     generated: list[str] = field(default_factory=list)
     #: A RUN adds a package repository (apt-key, a sources.list entry).
     repositories: bool = False
+    #: ARGs the runtime stage does not read (left in the builder).
+    dropped_args: list[str] = field(default_factory=list)
     #: Runtime libraries of language packages the install names (psycopg2 -> libpq5).
     native: list[str] = field(default_factory=list)
     #: Packages a RUN removes again (``apt-get purge``, ``apk del``): never installed at run time.
@@ -183,6 +185,12 @@ class _Plan:
 def run(tree: Dockerfile, context: Context) -> Outcome:
     model = Model.of(tree)
     if len(model.stages) != 1:
+        final = model.stages[-1] if model.stages else None
+        image = model.image(final) if final is not None else None
+        ref = images.parse_image(image) if image else None
+        chain = runtimes.toolchain(ref) if ref is not None else None
+        if final is not None and len(model.stages) > 1 and chain is not None and chain.runtime is not None and not chain.slim:
+            return Outcome(tree, notes=[Note(f"not split: the final stage runs on the toolchain image {image}, but the file is already multi-stage", (final.from_instruction,))])
         return Outcome(tree)
     stage = model.stages[0]
     try:
@@ -300,7 +308,27 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
     if chain.slim and not plan.dropped_packages and runtime_image == image:
         raise Decline(f"{image} is already a small image and no RUN installs build-only packages: nothing to gain")
     _check_runtime_programs(model, stage, plan, chain)
+    _drop_unused_args(plan)
     return plan
+
+
+def _drop_unused_args(plan: _Plan) -> None:
+    """An ARG of the stage that nothing in the runtime stage reads is not declared there: build
+    arguments (often tokens: NPM_TOKEN) stay in the builder."""
+    texts = [item.text if isinstance(item, Instruction) else " ".join(item) for item in plan.body if not (isinstance(item, Instruction) and item.word == "arg")]
+    texts.append(plan.runtime_image)
+    used = " ".join(texts)
+    kept: list[Instruction | tuple[str, ...]] = []
+    for index, item in enumerate(plan.body):
+        if isinstance(item, Instruction) and item.word == "arg" and item.command is not None:
+            names = [p.text.split("=", 1)[0] for p in item.command.args]
+            if names and not any(re.search(r"\$\{?" + re.escape(n) + r"\b", used) for n in names):
+                plan.dropped_args.extend(names)
+                if index < plan.carry_at:
+                    plan.carry_at -= 1
+                continue
+        kept.append(item)
+    plan.body = kept
 
 
 def _override(context: Context, image: str) -> str | None:
@@ -1483,6 +1511,8 @@ def _explain(plan: _Plan, builder: str, runtime: str) -> str:
         parts.append(f"left in the builder: {', '.join(dict.fromkeys(plan.dropped_packages))}")
     if plan.kept_packages:
         parts.append(f"installed at run time: {', '.join(dict.fromkeys(plan.kept_packages))}")
+    if plan.dropped_args:
+        parts.append(f"build arguments the runtime stage does not read stay in the builder: {', '.join(plan.dropped_args)}")
     if plan.read:
         parts.append(f"read in the build context: {', '.join(plan.read)}")
     if plan.assumed:
