@@ -141,9 +141,10 @@ def cli(
 ) -> None:
     """Refactor Dockerfiles into lean, cache-friendly multi-stage builds.
 
-    PATH is a Dockerfile, a directory (searched for Dockerfile, Dockerfile.*, *.Dockerfile,
-    Containerfile and the like, honouring .gitignore and the configuration's exclude), or -
-    for standard input.
+    PATH is a Dockerfile, a directory (searched for Dockerfile, dockerfile, Dockerfile.*,
+    Dockerfile-*, *.Dockerfile, Containerfile and the like, leaving out templates and backups
+    such as Dockerfile.j2 or Dockerfile.bak, what .gitignore, --exclude and the configuration
+    exclude, and what is not a regular file), or - for standard input.
 
     \b
     Exit status:
@@ -196,8 +197,6 @@ def cli(
 
 def _inputs(paths: tuple[str, ...], options: Options) -> list[str]:
     """Every file to process, each once (by resolved path), in a stable order; "-" kept."""
-    import os
-
     from .config import for_path
     from .files import discover
 
@@ -207,31 +206,16 @@ def _inputs(paths: tuple[str, ...], options: Options) -> list[str]:
         if name == "-":
             found.append("-")
             continue
-        path = Path(name)
-        walked = path.is_dir()
-        for candidate in discover([name]):
-            key = os.path.realpath(candidate)
-            if key in seen:
-                continue
+        walked = Path(name).is_dir()
+        # The walk honours .gitignore and --exclude, skips what is not a regular file, follows
+        # links inside the walked directory only, and gives each file once (by its real path).
+        for candidate in discover([name], exclude=options.exclude, seen=seen):
             if walked:
                 config = for_path(candidate, Path(options.config) if options.config else None, options.isolated)
-                if config.excluded(candidate) or _cli_excluded(candidate, path, options.exclude):
+                if config.excluded(candidate):
                     continue
-            seen.add(key)
             found.append(str(candidate))
     return found
-
-
-def _cli_excluded(candidate: Path, root: Path, patterns: tuple[str, ...]) -> bool:
-    if not patterns:
-        return False
-    from .config import _matches
-
-    try:
-        relative = candidate.relative_to(root).as_posix()
-    except ValueError:
-        relative = candidate.as_posix()
-    return any(_matches(p, relative) for p in patterns)
 
 
 def _process_all(inputs: list[str], options: Options, stdin_filename: str, jobs: int) -> list[FileOutcome]:
@@ -297,23 +281,15 @@ def _finish(outcomes: list[FileOutcome], options: Options, statistics: bool) -> 
 
 def _context_for(display: str, path: Path | None, options: Options) -> tuple[Any, Any, bool]:
     """(the Context and the passes) for one input, from the options and its configuration."""
-    from .config import Config, for_path
-    from .passes import Context, select
+    from .settings import settings_for
 
-    config = Config(None, Path.cwd()) if path is None and options.config is None else for_path(
-        path if path is not None else Path.cwd(), Path(options.config) if options.config else None, options.isolated
+    settings = settings_for(
+        display, path,
+        select_passes=options.select, skip_passes=options.skip, safe_only=options.safe_only,
+        cache_mounts=options.cache_mounts, build_context=options.build_context,
+        config_file=options.config, isolated=options.isolated,
     )
-    chosen = options.select if options.select is not None else config.select
-    skip = options.skip if options.skip is not None else config.skip
-    passes = select(chosen, skip or ())
-    build_context = options.build_context or (config.context_for(path) if path is not None else None)
-    context = Context(
-        path=display,
-        cache_mounts=options.cache_mounts or config.cache_mounts,
-        build_context=build_context,
-        runtime_images=config.runtime_images,
-    )
-    return context, passes, options.safe_only or config.safe_only
+    return settings.context, settings.passes, settings.safe_only
 
 
 def _process_path(name: str, options: Options) -> FileOutcome:
@@ -324,9 +300,16 @@ def _process_path(name: str, options: Options) -> FileOutcome:
 
 
 def _process_stdin(display: str, options: Options) -> FileOutcome:
-    from .files import decode
+    from .files import MAX_BYTES, decode
 
-    data = sys.stdin.buffer.read()
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        outcome = FileOutcome(display, "failed", stderr=[f"{display}: standard input is over the {MAX_BYTES // (1024 * 1024)} MiB limit of a Dockerfile"])
+        if options.collect:
+            from . import reports
+
+            outcome.report = reports.failed(display, outcome.stderr[0], kind=reports.READ_ERROR)
+        return outcome
     written: list[bytes] = []
     outcome = _process(display, None, lambda: decode(data, display), lambda text: written.append(text.encode("utf-8", "surrogateescape")), options, stdin=True)
     if options.write:
@@ -425,13 +408,28 @@ def _shown(path: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """The console script: ``msb-refactor verify ...`` builds and compares images (a directory
-    named ``verify`` is reached as ``./verify``); anything else refactors."""
+    """The console script: ``msb-refactor verify ...`` builds and compares images, ``msb-refactor
+    lsp`` is the language server (directories named ``verify`` or ``lsp`` are reached as
+    ``./verify``, ``./lsp``); anything else refactors."""
     args = list(argv) if argv is not None else sys.argv[1:]
     if args[:1] == ["verify"]:
         from .verify import verify_command
 
         verify_command.main(args=args[1:], prog_name="msb-refactor verify")
+        return
+    if args[:1] == ["lsp"]:
+        try:
+            from .lsp import lsp_command
+        except ModuleNotFoundError as error:
+            if (error.name or "").split(".")[0] not in ("pygls", "lsprotocol", "cattrs"):
+                raise
+            click.echo(
+                f"msb-refactor lsp: the language server needs pygls and lsprotocol ({error.name} is not installed): "
+                "pip install 'msb-refactor[lsp]'",
+                err=True,
+            )
+            sys.exit(2)
+        lsp_command.main(args=args[1:], prog_name="msb-refactor lsp")
         return
     cli.main(args=args, prog_name="msb-refactor")
 

@@ -22,7 +22,6 @@ directories). Command-line options override the file.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import re
 import sys

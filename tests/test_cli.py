@@ -6,6 +6,7 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,85 @@ def test_list_passes() -> None:
     lines = {line.split()[0]: line for line in out.splitlines()}
     assert "[safe / review]" in lines["merge-runs"] and "[safe / review]" in lines["name-stages"]
     assert "[review]" in lines["order-copies"] and "[review]" in lines["split-stages"]
+
+
+def _unblock_fifo_after(fifo: Path, seconds: float) -> threading.Event:
+    """A guard for a test that must not block on a FIFO: if a reader is still stuck in open()
+    after ``seconds``, a writer opens and closes it so that the reader sees the end."""
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(seconds):
+            try:
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                pass
+
+    threading.Thread(target=watch, daemon=True).start()
+    return done
+
+
+def test_special_files_are_skipped_in_a_walk_and_an_error_when_named(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(GOOD)
+    fifo = tmp_path / "prod.Dockerfile"
+    os.mkfifo(fifo)
+    done = _unblock_fifo_after(fifo, 10)
+    try:
+        code, _, err = run("--check", str(tmp_path))
+        assert code == 0 and "0 files would change, 1 unchanged, 0 failed" in err
+        code, _, err = run("--check", str(fifo))
+        assert code == 2 and f"{fifo}: not a regular file (a FIFO)" in err
+    finally:
+        done.set()
+
+
+def test_a_file_over_the_size_limit_fails_cleanly(tmp_path: Path) -> None:
+    big = tmp_path / "Dockerfile"
+    with open(big, "wb") as handle:  # sparse
+        handle.truncate(int(9.5 * 1024 * 1024))
+    code, _, err = run("--write", str(tmp_path))
+    assert code == 2 and f"{big}: 9.5 MiB is over the 4 MiB limit of a Dockerfile" in err
+    assert big.stat().st_size == int(9.5 * 1024 * 1024)
+
+
+def test_gitignored_files_are_skipped_in_a_walk_but_not_when_named(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("legacy.Dockerfile\n")
+    (tmp_path / "Dockerfile").write_text(GOOD)
+    (tmp_path / "legacy.Dockerfile").write_text(BROKEN)
+    code, _, err = run("--check", str(tmp_path))
+    assert code == 0 and "0 files would change, 1 unchanged, 0 failed" in err
+    code, _, err = run("--check", str(tmp_path / "legacy.Dockerfile"))
+    assert code == 2 and "legacy.Dockerfile:2:5:" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root, to drop to uid 65534")
+def test_write_refuses_a_file_the_user_may_not_write() -> None:
+    import shutil
+    import tempfile
+
+    directory = Path(tempfile.mkdtemp(prefix="msb-cli-perm-"))
+    try:
+        os.chmod(directory, 0o755)
+        os.chown(directory, 65534, 65534)
+        path = directory / "Dockerfile"
+        path.write_text(TRANSACTION)  # root's, 0644: a rename in the user's directory would replace it
+        # A first run as root on the same file, writing nothing, loads what the command loads
+        # lazily (the interpreter's own library may not be readable by uid 65534).
+        code = (
+            "import os, sys\nfrom codemod import cli\n"
+            "try:\n    cli.main(['--diff', '-q', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+            "print('--- as 65534', file=sys.stderr, flush=True)\n"
+            "os.setgroups([]); os.setgid(65534); os.setuid(65534)\n"
+            "cli.main(['--write', sys.argv[1]])\n"
+        )
+        root = Path(__file__).resolve().parents[1]
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120,
+            cwd=root, env=dict(os.environ, PYTHONPATH=str(root)),
+        )
+        assert done.returncode == 2, done.stderr
+        assert f"{path}: cannot write: permission denied" in done.stderr.split("--- as 65534")[1]
+        assert path.read_text() == TRANSACTION and path.stat().st_uid == 0
+        assert sorted(p.name for p in directory.iterdir()) == ["Dockerfile"]
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
