@@ -248,6 +248,7 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
     last_carried = 0
     carry_before: int | None = None
     chowns: dict[str, str] = {}
+    package_slots: dict[tuple[str, bool, str], tuple[int, list[str]]] = {}
     for instruction in stage.body:
         word = instruction.word
         workdir = model.workdir(instruction) or _base_workdir(ref)
@@ -273,6 +274,16 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
                 carry_before = len(body)
             elif outcome.touches_carried and carry_before is not None:
                 raise Decline(f"{describe(instruction)!r} changes the application after a step that runs its code")
+            if outcome.packages is not None:
+                family, names, recommends, program = outcome.packages
+                slot = package_slots.get((family, recommends, program))
+                if slot is None:
+                    package_slots[(family, recommends, program)] = (len(body), list(names))
+                    body.append(tuple(_install_commands(family, list(names), recommends, program)))
+                else:
+                    at, gathered = slot
+                    gathered.extend(n for n in names if n not in gathered)
+                    body[at] = tuple(_install_commands(family, gathered, recommends, program))
             if outcome.replay is not None:
                 body.append(outcome.replay)
             if outcome.touches_carried:
@@ -661,6 +672,9 @@ class _RunOutcome:
     chowns: list[tuple[str, str]] = field(default_factory=list)
     #: The RUN runs the application's code: it runs again after the artifacts are copied.
     app_code: bool = False
+    #: The RUN only installs system packages the runtime needs: (family, names, recommends,
+    #: program); one install per family is written, where the first was.
+    packages: tuple[str, tuple[str, ...], bool, str] | None = None
 
 
 def _classify_run(
@@ -858,6 +872,11 @@ def _classify_run(
     if not replay_commands:
         return outcome
     only_packages = len(replay_commands) == sum(len(_install_commands(f, k)) for f, k, _ in packages_wanted)
+    if only_packages and len(packages_wanted) == 1:
+        family, kept, invocation = packages_wanted[0]
+        program = invocation.program if invocation.program in ("yum", "dnf", "microdnf") else "yum"
+        outcome.packages = (family, tuple(kept), "--no-install-recommends" not in invocation.args, program)
+        return outcome
     if all_replayed and len(replay_commands) == len(step.invocations) - sum(1 for i in step.invocations if i.program in _NEUTRAL or i.program == "cd"):
         outcome.replay = instruction
     else:
@@ -1157,6 +1176,8 @@ def _carries(
         for root in roots:
             out.append(_Carry(root, root, chowns.get(root), "the application"))
         for place in places:
+            if _inside(place, roots):
+                continue  # a virtualenv inside the application directory comes with it
             out.append(_Carry(place, place, None, "the installed dependencies" if place != "/usr/local" else "the builder's python and the installed dependencies (the tag does not pin the minor version)"))
         for path in plan.downloads:
             if not _inside(path, roots + places):
