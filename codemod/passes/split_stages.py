@@ -487,6 +487,64 @@ def _venv_dirs(instruction: Instruction, model: Model) -> list[str]:
     return found
 
 
+def _installs_only_into(model: Model, stage: Stage, venvs: list[str]) -> bool:
+    """Whether every pip of the stage is a virtualenv's: run by its path, after its bin/ leads
+    PATH, or after its activate script in the same RUN."""
+    from .. import shell
+
+    for instruction in stage.body:
+        step = model.step(instruction) if instruction.word == "run" else None
+        pips = [i for i in step.invocations if i.program == "pip"] if step else []
+        if not pips:
+            continue
+        path = _path_head(model, stage, instruction)
+        if any(path.rstrip("/") == posixpath.join(v, "bin") for v in venvs):
+            continue
+        command = instruction.command
+        text = command.args[0].text if command is not None and command.form == "shell" and command.args else ""
+        activated = any(
+            [w.value for w in c.words][:1] in (["."], ["source"]) and any(
+                _resolve(w.value, model.workdir(instruction) or "/").startswith(tuple(venvs)) for w in c.words[1:2]
+            )
+            for c in shell.parse(text).commands
+        ) if text else False
+        if activated:
+            continue
+        cwd = model.workdir(instruction) or "/"
+        for invocation in pips:
+            word = _program_word(invocation) if invocation.command is not None else ""
+            if not word or "/" not in word or not _resolve(word, cwd).startswith(tuple(v.rstrip("/") + "/" for v in venvs)):
+                return False
+    return True
+
+
+def _path_head(model: Model, stage: Stage, before: Instruction) -> str:
+    """The first directory of PATH as the stage's ENV lines set it before ``before`` ("" when
+    no ENV sets PATH or its first part cannot be read)."""
+    from ..model import _env_pairs
+
+    head = ""
+    for instruction in stage.body:
+        if instruction is before:
+            break
+        command = instruction.command
+        if instruction.word != "env" or command is None:
+            continue
+        for key, value in _env_pairs(command):
+            if key == "PATH":
+                first = value.strip("\"'").split(":")[0]
+                expanded = model.expand(first, instruction)
+                head = expanded if expanded is not None else ""
+    return head
+
+
+def _program_word(invocation: Invocation) -> str:
+    command = invocation.command
+    if command is None or invocation.nested or not command.words or invocation.first_word >= len(command.words):
+        return ""
+    return command.words[invocation.first_word].value
+
+
 def _dependency_places(model: Model, stage: Stage, chain: runtimes.Toolchain) -> list[str]:
     eco = chain.ecosystem
     if eco == "python":
@@ -496,7 +554,10 @@ def _dependency_places(model: Model, stage: Stage, chain: runtimes.Toolchain) ->
             # Its python links to the image's own, which the slim image has at the same path.
             if chain.version is None or chain.version.count(".") < 1:
                 raise Decline("a virtualenv links to the image's python, and the tag does not pin its minor version")
-            return sorted(set(venvs)) + list(runtimes.python_dependency_places(".".join(chain.version.split(".")[:2])))
+            system = list(runtimes.python_dependency_places(".".join(chain.version.split(".")[:2])))
+            if _installs_only_into(model, stage, venvs):
+                return sorted(set(venvs))
+            return sorted(set(venvs)) + system
         version = chain.version
         if version is None or version.count(".") < 1:
             # The tag does not name the minor version: the slim image pulled later may carry
@@ -723,7 +784,7 @@ def _classify_run(
                 dropped_extra = [n for n in names if packages.package_name(family, n) in extra and not _runs(model, stage, packages.package_name(family, n))]
                 names = [n for n in names if n not in dropped_extra]
                 plan.dropped_packages.extend(dropped_extra)
-                kept, dropped, unknown = packages.split_packages(family, names, plan.toolchain.release or chain.release)
+                kept, dropped, unknown = _split_packages(family, names, plan.toolchain.release or chain.release)
                 if unknown:
                     raise Decline(f"{describe(instruction)!r}: the runtime library of {', '.join(unknown)} is not known")
                 plan.dropped_packages.extend(dropped)
@@ -1028,6 +1089,27 @@ def _native_libraries(invocation: Invocation, eco: str, plan: _Plan, chain: runt
         for package in row[table_family]:
             if package not in plan.native:
                 plan.native.append(package)
+
+
+#: The Debian releases an official image whose tag names none may be on today (its floating
+#: tags were rebuilt on each new release): a package whose runtime name is the same on all of
+#: them needs no release.
+_PLAUSIBLE_DEBIAN = ("bullseye", "bookworm", "trixie")
+
+
+def _split_packages(family: str, names: list[str], release: images.Release | None) -> tuple[list[str], list[str], list[str]]:
+    kept, dropped, unknown = packages.split_packages(family, names, release)
+    if not unknown or release is None or release.family != "debian" or release.codename:
+        return kept, dropped, unknown
+    answers = {
+        tuple(map(tuple, packages.split_packages(family, names, images.Release("debian", images.DEBIAN_CODENAMES[c], c))))
+        for c in _PLAUSIBLE_DEBIAN
+    }
+    if len(answers) == 1:
+        found = next(iter(answers))
+        if not found[2]:
+            return list(found[0]), list(found[1]), []
+    return kept, dropped, unknown
 
 
 def _unknown_program(reason: str) -> str:

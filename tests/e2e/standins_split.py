@@ -17,7 +17,9 @@ split-stages pass and the samples rely on:
   ``site-packages``, in both images, and the recipe checks that ``sys.path`` has it). Only the
   full image has pip.
 - ``node:18`` / ``node:18-slim``: Debian's Node 18 (npm only in the full image), the ``node``
-  user (uid 1000) and ``docker-entrypoint.sh`` as the official images have them.
+  user (uid 1000) and ``docker-entrypoint.sh`` as the official images have them, and yarn
+  classic (1.22.19, npm's tarball of the release) in ``/opt/yarn-v1.22.19`` with ``yarn`` and
+  ``yarnpkg`` in ``/usr/local/bin``, in both images as in the official ones.
 - ``golang:1.19-bookworm``: Debian's Go 1.19 (``GOPROXY=off``: no module proxy is reachable),
   ``GOPATH=/go``, ``/usr/local/go`` a link to Debian's GOROOT; ``debian:bookworm-slim``: the
   base itself (with the stand-in label only).
@@ -77,6 +79,19 @@ _NODE_ENTRYPOINT = (
     " && groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node"
 )
 _NODE_TAIL = 'ENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["node"]\n'
+#: Yarn classic as the official node images have it (full and slim): the release unpacked in
+#: /opt/yarn-vX with ``yarn`` and ``yarnpkg`` linked in /usr/local/bin. The release is npm's
+#: tarball of ``yarn`` (the same files as the GitHub release), fetched with node itself (the slim
+#: image has neither curl nor npm).
+_YARN_VERSION = "1.22.19"
+_YARN = (
+    f"RUN node -e \"require('https').get('https://registry.npmjs.org/yarn/-/yarn-{_YARN_VERSION}.tgz', (r) => {{"
+    f" if (r.statusCode !== 200) {{ console.error('yarn: HTTP ' + r.statusCode); process.exit(1); }}"
+    f" r.pipe(require('fs').createWriteStream('/tmp/yarn.tgz')); }})\" \\\n"
+    f" && mkdir -p /opt/yarn-v{_YARN_VERSION} && tar -xzf /tmp/yarn.tgz -C /opt/yarn-v{_YARN_VERSION} --strip-components=1 && rm /tmp/yarn.tgz \\\n"
+    f" && ln -s /opt/yarn-v{_YARN_VERSION}/bin/yarn /usr/local/bin/yarn && ln -s /opt/yarn-v{_YARN_VERSION}/bin/yarnpkg /usr/local/bin/yarnpkg \\\n"
+    f" && yarn --version\n"
+)
 
 _JAVA_HOME = " && mkdir -p /opt/java && ln -s /usr/lib/jvm/java-17-openjdk-$(dpkg --print-architecture) /opt/java/openjdk"
 _JAVA_ENV = f"ENV JAVA_HOME=/opt/java/openjdk PATH=/opt/java/openjdk/bin:{_PATH}\n"
@@ -116,12 +131,12 @@ RUN {_APT.format("python3 ca-certificates")} \\
 FROM localhost/debian:bookworm
 RUN {_APT.format("nodejs npm ca-certificates python3 " + _FULL_EXTRAS)} \\
  && {_NODE_ENTRYPOINT}
-{_NODE_TAIL}""",
+{_YARN}{_NODE_TAIL}""",
     "docker.io/library/node:18-slim": f"""\
 FROM localhost/debian:bookworm
 RUN {_APT.format("nodejs ca-certificates")} \\
  && {_NODE_ENTRYPOINT}
-{_NODE_TAIL}""",
+{_YARN}{_NODE_TAIL}""",
     "docker.io/library/rust:1.70-bookworm": f"""\
 FROM localhost/debian:bookworm
 RUN {_APT.format("cargo rustc ca-certificates librust-itoa-dev " + _FULL_EXTRAS)} \\

@@ -1,6 +1,6 @@
 FROM localhost/node:18
 WORKDIR /app
-COPY package.json package-lock.jso[n] npm-shrinkwrap.jso[n] .npmr[c] ./
+COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
 CMD ["node", "index.js"]
