@@ -42,6 +42,8 @@ class Options:
     collect: bool = False
     #: The output format: text prints diffs and messages as they come.
     fmt: str = "text"
+    #: Colour the diff (ANSI escapes).
+    color: bool = False
 
 
 @dataclass
@@ -116,6 +118,10 @@ def _names(values: tuple[str, ...], option: str) -> tuple[str, ...] | None:
     "--output-format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "markdown"]), default="text", show_default=True,
     help="text: diffs and messages; the others print one report of every change on standard output instead of diffs.",
 )
+@click.option(
+    "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+    help="Colour the diff: auto when standard output is a terminal and NO_COLOR is not set.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (and the diff or report asked for).")
 @click.version_option(__version__, prog_name="msb-refactor")
 def cli(
@@ -137,6 +143,7 @@ def cli(
     jobs: int,
     statistics: bool,
     fmt: str,
+    color: str,
     quiet: bool,
 ) -> None:
     """Refactor Dockerfiles into lean, cache-friendly multi-stage builds.
@@ -178,6 +185,7 @@ def cli(
         exclude=tuple(excluded),
         collect=statistics or fmt != "text",
         fmt=fmt,
+        color=_use_color(color),
     )
     from .passes import select
 
@@ -218,11 +226,45 @@ def _inputs(paths: tuple[str, ...], options: Options) -> list[str]:
     return found
 
 
+class _Progress:
+    """A one-line counter on a terminal's standard error for long runs (never in pipes or CI
+    logs); cleared before anything else is printed."""
+
+    def __init__(self, total: int, options: Options) -> None:
+        import os
+
+        self.total = total
+        self.done = 0
+        self.shown = False
+        self.on = total >= 50 and not options.quiet and sys.stderr.isatty() and not os.environ.get("CI")
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
+            self.shown = False
+
+    def step(self) -> None:
+        self.done += 1
+        if self.on and (self.done % 20 == 0 or self.done == self.total):
+            sys.stderr.write(f"\r\x1b[2K{self.done}/{self.total} files")
+            sys.stderr.flush()
+            self.shown = True
+
+
 def _process_all(inputs: list[str], options: Options, stdin_filename: str, jobs: int) -> list[FileOutcome]:
     import os
 
     files = [i for i in inputs if i != "-"]
     workers = jobs or os.cpu_count() or 1
+    progress = _Progress(len(inputs), options)
+
+    def emit(outcome: FileOutcome) -> None:
+        if outcome.stdout or outcome.stderr:
+            progress.clear()
+        _emit(outcome, options)
+        progress.step()
+
     results: dict[str, FileOutcome] = {}
     if workers > 1 and len(files) >= 4 * workers:
         from concurrent.futures import ProcessPoolExecutor
@@ -230,25 +272,52 @@ def _process_all(inputs: list[str], options: Options, stdin_filename: str, jobs:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for name, outcome in zip(files, pool.map(_process_path, files, [options] * len(files), chunksize=16)):
                 results[name] = outcome
-                _emit(outcome, options)
+                emit(outcome)
     outcomes = []
     for name in inputs:
         if name == "-":
             outcome = _process_stdin(stdin_filename, options)
-            _emit(outcome, options)
+            emit(outcome)
         elif name in results:
             outcome = results[name]
         else:
             outcome = _process_path(name, options)
-            _emit(outcome, options)
+            emit(outcome)
         outcomes.append(outcome)
+    progress.clear()
     return outcomes
+
+
+def _use_color(choice: str) -> bool:
+    """--color: always, never, or auto (a terminal, and NO_COLOR unset or empty)."""
+    import os
+
+    if choice != "auto":
+        return choice == "always"
+    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+
+#: ANSI colours of a diff's lines, by their first bytes.
+_COLORS = ((b"+++", b"\x1b[1m"), (b"---", b"\x1b[1m"), (b"@@", b"\x1b[36m"), (b"+", b"\x1b[32m"), (b"-", b"\x1b[31m"))
+
+
+def _colored(patch: bytes) -> bytes:
+    out = []
+    for line in patch.splitlines(keepends=True):
+        body = line.rstrip(b"\r\n")
+        end = line[len(body):]
+        for start, code in _COLORS:
+            if body.startswith(start):
+                line = code + body + b"\x1b[0m" + end
+                break
+        out.append(line)
+    return b"".join(out)
 
 
 def _emit(outcome: FileOutcome, options: Options) -> None:
     """Print what one file produced: the diff on stdout (text format), messages on stderr."""
     if options.fmt == "text" and outcome.stdout:
-        sys.stdout.buffer.write(outcome.stdout)
+        sys.stdout.buffer.write(_colored(outcome.stdout) if options.color else outcome.stdout)
         sys.stdout.buffer.flush()
     for line in outcome.stderr:
         click.echo(line, err=True)

@@ -215,3 +215,42 @@ def test_output_format_github_annotations(tmp_path: Path) -> None:
     code, out, _ = run("--check", "--output-format", "github", str(path))
     assert code == 1
     assert out.startswith("::notice file=") and "merge-runs [safe]" in out
+
+
+def test_color_always_and_never(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _file(tmp_path, "Dockerfile", SPLIT_RUNS)
+    _, plain, _ = run("--diff", "--color", "never", str(path))
+    _, colored, _ = run("--diff", "--color", "always", str(path))
+    assert "\x1b[" not in plain
+    assert "\x1b[32m+RUN apt-get update" in colored and "\x1b[31m-RUN apt-get update\x1b[0m" in colored
+    assert colored.replace("\x1b[1m", "").replace("\x1b[36m", "").replace("\x1b[32m", "").replace("\x1b[31m", "").replace("\x1b[0m", "") == plain
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, auto, _ = run("--diff", str(path))
+    assert "\x1b[" not in auto
+
+
+def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from codemod.cli import Options, _Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.delenv("CI", raising=False)
+    progress = _Progress(60, Options())
+    for _ in range(60):
+        progress.step()
+    progress.clear()
+    assert "60/60 files" in terminal.getvalue() and terminal.getvalue().endswith("\r\x1b[2K")
+    assert not _Progress(60, Options(quiet=True)).on
+    monkeypatch.setenv("CI", "true")
+    assert not _Progress(60, Options()).on
+    pipe = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", pipe)
+    monkeypatch.delenv("CI")
+    assert not _Progress(60, Options()).on
