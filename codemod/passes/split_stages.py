@@ -925,7 +925,9 @@ def _classify_run(
     for family, kept, invocation in packages_wanted:
         if plan.repositories:
             raise Decline(f"{describe(instruction)!r}: {', '.join(kept)} may come from a package repository a RUN added (apt-key, sources.list)")
-        if plan.toolchain.family_changes:
+        if plan.toolchain.family_changes and (family != "apt" or any(_library_like(n) for n in kept)):
+            # Debian (openjdk) to Ubuntu (Temurin): programs have the same package names, libraries
+            # (named after their soname) do not.
             raise Decline(f"{describe(instruction)!r}: the runtime image is another distro family; {', '.join(kept)} cannot be installed by the same names")
         plan.kept_packages.extend(kept)
         program = invocation.program if invocation.program in ("yum", "dnf", "microdnf") else "yum"
@@ -1110,6 +1112,12 @@ def _split_packages(family: str, names: list[str], release: images.Release | Non
         if not found[2]:
             return list(found[0]), list(found[1]), []
     return kept, dropped, unknown
+
+
+def _library_like(name: str) -> bool:
+    """A package named after a library (``libssl3``, ``libpq5``) rather than a program."""
+    bare = packages.package_name("apt", name)
+    return bare.startswith("lib") or bare.endswith(("-dev", "-common")) or any(ch.isdigit() for ch in bare)
 
 
 def _unknown_program(reason: str) -> str:
