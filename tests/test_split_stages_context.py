@@ -127,7 +127,8 @@ def test_not_a_toolchain() -> None:
 
 def test_default_debian_by_version() -> None:
     assert default_debian("go", "1.12") == "buster"
-    assert default_debian("go", "1.24") == "bookworm"
+    assert default_debian("go", "1.22") == "bookworm"
+    assert default_debian("go", "1.24") == "trixie"
     assert default_debian("go", "1.25") == "trixie"
     assert default_debian("rust", "1.75") == "bookworm"
     assert default_debian("go", "1.21-alpine") is None

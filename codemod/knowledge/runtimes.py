@@ -153,8 +153,9 @@ def _version_word(tag: str) -> str | None:
 #: a version's last build straddles a switch the newer release is listed.
 DEFAULT_DEBIAN: dict[str, tuple[tuple[tuple[int, ...], str | None], ...]] = {
     # (from version, codename), newest first
-    "go": (((1, 25), "trixie"), ((1, 19), "bookworm"), ((1, 15), "bullseye"), ((1, 12), "buster"), ((1, 8), "stretch")),
-    "rust": (((1, 89), "trixie"), ((1, 68), "bookworm"), ((1, 54), "bullseye"), ((1, 36), "buster"), ((1, 20), "stretch")),
+    # Versions still maintained on the day of a switch (Go keeps two) get the newer release.
+    "go": (((1, 23), "trixie"), ((1, 19), "bookworm"), ((1, 15), "bullseye"), ((1, 11), "buster"), ((1, 8), "stretch")),
+    "rust": (((1, 88), "trixie"), ((1, 68), "bookworm"), ((1, 54), "bullseye"), ((1, 36), "buster"), ((1, 20), "stretch")),
     # The language images below: only for a system package's runtime name, which must be
     # exact (a wrong release fails the build, loudly, at apt-get install). A version whose
     # last build fell near a switch is left out (None): the pass then declines on names that
