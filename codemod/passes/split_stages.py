@@ -170,6 +170,9 @@ class _Plan:
     generated: list[str] = field(default_factory=list)
     #: A RUN adds a package repository (apt-key, a sources.list entry).
     repositories: bool = False
+    #: A RUN of the application's own code runs again in the runtime stage (from then on,
+    #: owner and mode changes of the application are made again too).
+    app_code_ran: bool = False
     #: ARGs the runtime stage does not read (left in the builder).
     dropped_args: list[str] = field(default_factory=list)
     #: Runtime libraries of language packages the install names (psycopg2 -> libpq5).
@@ -272,6 +275,7 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
             outcome = _classify_run(instruction, model, stage, eco, carried, workdir, plan, chain)
             if outcome.app_code and carry_before is None:
                 carry_before = len(body)
+                plan.app_code_ran = True
             elif outcome.touches_carried and carry_before is not None:
                 raise Decline(f"{describe(instruction)!r} changes the application after a step that runs its code")
             if outcome.packages is not None:
@@ -867,6 +871,12 @@ def _classify_run(
                 all_replayed = False
                 continue
             if inside and len(inside) == len(paths):
+                if plan.app_code_ran and program in ("chown", "chmod", "chgrp"):
+                    # After the application's own code ran again in the runtime stage (its files
+                    # are made anew there), owners and modes are set again as the original did.
+                    # (No --chown on the copy: the user may not exist there yet.)
+                    replay_commands.append(_text_of(invocation, instruction))
+                    continue
                 outcome.touches_carried = True
                 all_replayed = False
                 if program == "chown":
