@@ -388,13 +388,26 @@ def _inside(path: str, roots: list[str]) -> bool:
     return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
 
 
-def _copy_words(instruction: Instruction) -> list[str] | None:
+def _copy_words(instruction: Instruction, model: Model | None = None) -> list[str] | None:
+    """COPY/ADD sources and destination: plain words or the JSON form, with the variables the
+    model knows expanded (None when they cannot be read)."""
+    from ..cst import form_values
+
     command = instruction.command
-    if command is None or command.form != "words" or instruction.heredocs:
+    if command is None or instruction.heredocs:
         return None
-    words = [p.text for p in command.args]
-    if len(words) < 2 or any(ch in w for w in words for ch in "\"'\\`"):
+    if command.form == "exec":
+        words = list(form_values(command, instruction.escape))
+    elif command.form == "words":
+        words = [p.text for p in command.args]
+        if any(ch in w for w in words for ch in "\"'\\`"):
+            return None
+    else:
         return None
+    if len(words) < 2:
+        return None
+    if model is not None:
+        words = [_expanded(w, model, instruction) for w in words]
     return words
 
 
@@ -412,7 +425,7 @@ def _app_roots(model: Model, stage: Stage, eco: str) -> list[str]:
     for instruction in stage.body:
         if instruction.word not in ("copy", "add") or _flag(instruction, "from") is not None:
             continue
-        words = _copy_words(instruction)
+        words = _copy_words(instruction, model)
         if words is None:
             if instruction.heredocs:
                 continue
@@ -453,7 +466,7 @@ def _builder_roots(model: Model, stage: Stage) -> list[str]:
         if instruction.word == "run" and workdir:
             found.append(posixpath.normpath(workdir))
         if instruction.word in ("copy", "add") and _flag(instruction, "from") is None:
-            words = _copy_words(instruction)
+            words = _copy_words(instruction, model)
             if words is not None and "$" not in words[-1]:
                 dest = _resolve(words[-1], workdir or "/")
                 directory = words[-1].endswith("/") or words[-1] in (".", "./") or any(w in (".", "./") or w.endswith("/") for w in words[:-1])
@@ -578,7 +591,7 @@ def _copy_kind(instruction: Instruction, model: Model, workdir: str, eco: str, c
     build context), or "builder" (sources of a compiled program)."""
     if _flag(instruction, "from") is not None or instruction.heredocs:
         return "replay"
-    words = _copy_words(instruction)
+    words = _copy_words(instruction, model)
     if words is None:
         raise Decline(f"{describe(instruction)!r}: a COPY this pass does not read")
     dest = _resolve(words[-1], workdir)
@@ -696,7 +709,7 @@ def _runtime_files(build: object, model: Model, stage: Stage, chain: runtimes.To
     for instruction in stage.body:
         if instruction.word not in ("copy", "add") or _flag(instruction, "from") is not None:
             continue
-        words = _copy_words(instruction)
+        words = _copy_words(instruction, model)
         if words is None or not any(w in (".", "./") for w in words[:-1]):
             continue
         dest = _resolve(words[-1], model.workdir(instruction) or "/")
