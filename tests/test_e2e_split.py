@@ -132,6 +132,11 @@ SAMPLES = {
             "one apt-get installs gcc, libxml2-dev, libxslt1-dev (build-only) and xmlstarlet, which the"
             " program runs with subprocess at run time; ENV after the install; an ARG in a LABEL and an ENV",
         ),
+        Sample(
+            "split-python-owner-after-code", "python:3.11", "python:3.11-slim",
+            "a file made at build time by the application's own code (as collectstatic does), then a user"
+            " made to own the application directory (chown -R after the code ran); the program writes there",
+        ),
     )
 }
 
