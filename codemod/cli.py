@@ -429,11 +429,8 @@ def _process_stdin(display: str, options: Options) -> FileOutcome:
     outcome = _process(display, None, lambda: decode(data, display), lambda text: written.append(text.encode("utf-8", "surrogateescape")), options, stdin=True)
     if options.write:
         # standard input goes to standard output, so that the command works as a filter
-        outcome.stdout = written[0] if written else data
-        outcome = FileOutcome(outcome.display, outcome.status, outcome.stdout, outcome.stderr, outcome.report)
-        sys.stdout.buffer.write(outcome.stdout)
+        sys.stdout.buffer.write(written[0] if written else data)
         sys.stdout.buffer.flush()
-        outcome.stdout = b""
     return outcome
 
 

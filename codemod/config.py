@@ -23,11 +23,10 @@ directories). Command-line options override the file.
 from __future__ import annotations
 
 import functools
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -65,7 +64,7 @@ class Config:
             relative = path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return False
-        return any(_matches(pattern, relative) for pattern in self.exclude + self.extend_exclude)
+        return _matches_any(self.exclude + self.extend_exclude, relative)
 
     def context_for(self, path: Path) -> str | None:
         """The build context ``contexts`` gives this Dockerfile, as a directory path."""
@@ -80,46 +79,22 @@ class Config:
 
 
 def _matches(pattern: str, relative: str) -> bool:
-    """gitignore-style: a pattern without a slash matches any path component; with one, the
-    path from the root; ``**`` spans directories; a match of a directory covers what is below."""
-    pattern = pattern.strip()
-    if not pattern:
-        return False
-    anchored = "/" in pattern.rstrip("/")
-    pattern = pattern.strip("/")
-    regex = _regex(pattern)
+    """gitignore-style, as the walk reads .gitignore (``codemod.files``): a match of a directory
+    covers what is below it."""
+    return _matches_any((pattern,), relative)
+
+
+def _matches_any(patterns: tuple[str, ...], relative: str) -> bool:
+    match = _matcher(patterns)
     parts = relative.split("/")
-    if not anchored:
-        return any(regex.fullmatch(part) for part in parts)
-    return any(regex.fullmatch("/".join(parts[:i])) for i in range(1, len(parts) + 1))
+    return any(match("/".join(parts[:i]), i < len(parts)) for i in range(1, len(parts) + 1))
 
 
-@functools.lru_cache(maxsize=512)
-def _regex(pattern: str) -> re.Pattern[str]:
-    out = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif pattern[i] == "[" and "]" in pattern[i + 2:]:
-            end = pattern.index("]", i + 2)
-            body = pattern[i + 1:end]
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
+@functools.lru_cache(maxsize=256)
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str, bool], bool]:
+    from .files import gitignore_matcher
+
+    return gitignore_matcher(patterns)
 
 
 def _strings(value: Any, key: str, where: Path) -> tuple[str, ...]:

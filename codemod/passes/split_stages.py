@@ -69,14 +69,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import commands
+from .. import commands, shell
 from ..commands import Invocation
 from ..cst import Dockerfile, Instruction
 from ..edit import parse_fragment_instructions, style_of
 from ..knowledge import images, packages, runtimes
 from ..knowledge.managers import BY_NAME
 from ..model import Model, Stage, is_root
-from ..steps import describe
+from ..steps import Step, describe
 from .base import REVIEW, Context, Note, Outcome, Pass, Proposal
 
 #: Instructions that only configure the image or the later steps: repeated as written.
@@ -130,7 +130,6 @@ _SYSTEM_DIRS = frozenset({"/", "/usr", "/usr/local", "/usr/local/bin", "/usr/bin
 
 _CA_BUNDLE = {"debian": "/etc/ssl/certs/ca-certificates.crt", "ubuntu": "/etc/ssl/certs/ca-certificates.crt", "alpine": "/etc/ssl/certs/ca-certificates.crt"}
 
-_MANAGER_FAMILY = {"apt": "apt", "apk": "apk", "yum": "yum", "dnf": "yum", "microdnf": "yum"}
 
 
 class Decline(Exception):
@@ -476,14 +475,12 @@ def _builder_roots(model: Model, stage: Stage) -> list[str]:
 
 def _venv_dirs(instruction: Instruction, model: Model) -> list[str]:
     """The virtualenvs a RUN makes (``python -m venv DIR``, ``virtualenv DIR``)."""
-    from .. import shell
-
-    command = instruction.command
-    if instruction.word != "run" or command is None or command.form != "shell" or not command.args:
+    step = model.step(instruction) if instruction.word == "run" else None
+    if step is None or step.script is None:
         return []
     found = []
     cwd = model.workdir(instruction) or "/"
-    for simple in shell.parse(command.args[0].text).commands:
+    for simple in step.script.commands:
         words = [w.value for w in simple.words]
         if not words:
             continue
@@ -507,8 +504,6 @@ def _venv_dirs(instruction: Instruction, model: Model) -> list[str]:
 def _installs_only_into(model: Model, stage: Stage, venvs: list[str]) -> bool:
     """Whether every pip of the stage is a virtualenv's: run by its path, after its bin/ leads
     PATH, or after its activate script in the same RUN."""
-    from .. import shell
-
     for instruction in stage.body:
         step = model.step(instruction) if instruction.word == "run" else None
         pips = [i for i in step.invocations if i.program == "pip"] if step else []
@@ -517,17 +512,13 @@ def _installs_only_into(model: Model, stage: Stage, venvs: list[str]) -> bool:
         path = _path_head(model, stage, instruction)
         if any(path.rstrip("/") == posixpath.join(v, "bin") for v in venvs):
             continue
-        command = instruction.command
-        text = command.args[0].text if command is not None and command.form == "shell" and command.args else ""
-        activated = any(
-            [w.value for w in c.words][:1] in (["."], ["source"]) and any(
-                _resolve(w.value, model.workdir(instruction) or "/").startswith(tuple(venvs)) for w in c.words[1:2]
-            )
-            for c in shell.parse(text).commands
-        ) if text else False
-        if activated:
-            continue
         cwd = model.workdir(instruction) or "/"
+        script = step.script if step is not None else None
+        if script is not None and any(
+            [w.value for w in c.words[:1]] in (["."], ["source"]) and any(_resolve(w.value, cwd).startswith(tuple(venvs)) for w in c.words[1:2])
+            for c in script.commands
+        ):
+            continue  # the virtualenv is activated first
         for invocation in pips:
             word = _program_word(invocation) if invocation.command is not None else ""
             if not word or "/" not in word or not _resolve(word, cwd).startswith(tuple(v.rstrip("/") + "/" for v in venvs)):
@@ -667,17 +658,8 @@ def _read_context(build: object, model: Model, stage: Stage, chain: runtimes.Too
     if not sources:
         return
     plan.read.extend(sources)
-    family = chain.release.family if chain.release else None
-    table_family = {"debian": "apt", "ubuntu": "apt", "alpine": "apk"}.get(family or "")
     for name in sorted(names):
-        row = runtimes.NATIVE_LIBRARIES.get((eco, name))
-        if row is None:
-            continue
-        if table_family is None or table_family not in row:
-            raise Decline(f"{name} (in the build context) links a system library this pass cannot install on the runtime image")
-        for package in row[table_family]:
-            if package not in plan.native:
-                plan.native.append(package)
+        _add_native(plan, chain, eco, name, f"{name} (in the build context)")
 
 
 def _text(path: Path) -> str:
@@ -790,7 +772,7 @@ def _classify_run(
         manager = _manager_of(invocation)
         if manager is not None:
             name, sub = manager
-            family = _MANAGER_FAMILY[name]
+            family = packages.MANAGER_FAMILY[name]
             installs = BY_NAME[name].install
             if sub in installs:
                 names = [p for p in commands.positionals(invocation, BY_NAME[name])[1:] if not p.startswith("-")]
@@ -820,7 +802,7 @@ def _classify_run(
             all_replayed = False
             continue
         if program in _ACCOUNTS:
-            replay_commands.append(_text_of(invocation, instruction))
+            replay_commands.append(_text_of(invocation, instruction, step))
             continue
         if program in _NEUTRAL or program in _CHECKS:
             if outside:
@@ -830,7 +812,7 @@ def _classify_run(
                     plan.repositories = True
                     all_replayed = False
                     continue
-                replay_commands.append(_text_of(invocation, instruction))
+                replay_commands.append(_text_of(invocation, instruction, step))
             elif program not in ("cd",):
                 all_replayed = all_replayed and program in _NEUTRAL
             continue
@@ -888,7 +870,7 @@ def _classify_run(
                     # After the application's own code ran again in the runtime stage (its files
                     # are made anew there), owners and modes are set again as the original did.
                     # (No --chown on the copy: the user may not exist there yet.)
-                    replay_commands.append(_text_of(invocation, instruction))
+                    replay_commands.append(_text_of(invocation, instruction, step))
                     continue
                 outcome.touches_carried = True
                 all_replayed = False
@@ -901,10 +883,10 @@ def _classify_run(
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} changes files of the application and outside it")
             if program in ("cp", "mv", "install") and _inside(_resolve(_path_args(invocation)[0], cwd), carried):
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} puts a file of the build outside the application")
-            replay_commands.append(_text_of(invocation, instruction))
+            replay_commands.append(_text_of(invocation, instruction, step))
             continue
         if program in _SYSTEM_SETUP:
-            replay_commands.append(_text_of(invocation, instruction))
+            replay_commands.append(_text_of(invocation, instruction, step))
             continue
         if eco in _COMPILED and _runs_program(invocation):
             # The program itself runs at build time (``go run ./cmd/gen -o data/words.txt``):
@@ -922,7 +904,7 @@ def _classify_run(
             continue
         if program in _BUILD_PROGRAMS.get(eco, frozenset()) or program in ("pip", "python") and eco == "python":
             if eco == "node" and program in ("npm", "yarn", "pnpm") and _global_install(invocation):
-                replay_commands.append(_text_of(invocation, instruction))
+                replay_commands.append(_text_of(invocation, instruction, step))
                 continue
             if program == "python" and not _python_build(invocation):
                 # The application's own code (collectstatic, a generated file): what it writes
@@ -1094,7 +1076,7 @@ def _removed_packages(model: Model, stage: Stage) -> set[str]:
                 continue
             name, sub = found
             if sub in removing.get(name, ()):
-                family = _MANAGER_FAMILY[name]
+                family = packages.MANAGER_FAMILY[name]
                 removed.update(packages.package_name(family, p) for p in commands.positionals(invocation, BY_NAME[name])[1:])
     return removed
 
@@ -1102,18 +1084,24 @@ def _removed_packages(model: Model, stage: Stage) -> set[str]:
 def _native_libraries(invocation: Invocation, eco: str, plan: _Plan, chain: runtimes.Toolchain) -> None:
     """``pip install psycopg2``: the library it links, which only the full image has, is
     installed at run time too (from NATIVE_LIBRARIES)."""
-    family = chain.release.family if chain.release else None
-    table_family = {"debian": "apt", "ubuntu": "apt", "alpine": "apk"}.get(family or "")
     for arg in invocation.args[1:]:
         name = re.split(r"[<>=!~\[;]", arg, maxsplit=1)[0].lower()
-        row = runtimes.NATIVE_LIBRARIES.get((eco, name))
-        if row is None:
-            continue
-        if table_family is None or table_family not in row:
-            raise Decline(f"{invocation.display!r}: {name} links a system library this pass cannot install on the runtime image")
-        for package in row[table_family]:
-            if package not in plan.native:
-                plan.native.append(package)
+        _add_native(plan, chain, eco, name, f"{invocation.display!r}: {name}")
+
+
+def _add_native(plan: _Plan, chain: runtimes.Toolchain, eco: str, name: str, who: str) -> None:
+    """The runtime packages of the system library language package ``name`` links, if the
+    table lists it; decline when the runtime image's package family has no row."""
+    row = runtimes.NATIVE_LIBRARIES.get((eco, name))
+    if row is None:
+        return
+    family = chain.release.family if chain.release else None
+    table_family = {"debian": "apt", "ubuntu": "apt", "alpine": "apk"}.get(family or "")
+    if table_family is None or table_family not in row:
+        raise Decline(f"{who} links a system library this pass cannot install on the runtime image")
+    for package in row[table_family]:
+        if package not in plan.native:
+            plan.native.append(package)
 
 
 #: The Debian releases an official image whose tag names none may be on today (its floating
@@ -1218,28 +1206,21 @@ def _pip_elsewhere(invocation: Invocation) -> bool:
     return any(a in ("--user", "-t", "--target", "--prefix", "--root") or a.startswith(("--target=", "--prefix=", "--root=")) for a in invocation.args)
 
 
-def _text_of(invocation: Invocation, instruction: Instruction) -> str:
+def _text_of(invocation: Invocation, instruction: Instruction, step: Step) -> str:
     command = invocation.command
     if command is None or invocation.nested or command.depth != 0 or command.in_compound:
         raise Decline(f"{describe(instruction)!r}: {invocation.display!r} is nested in shell text this pass does not take apart")
-    if command.operator == "|" or _piped_into(command, instruction):
+    if command.operator == "|" or _piped_into(command, step.script):
         raise Decline(f"{describe(instruction)!r}: {invocation.display!r} is part of a pipeline")
-    step = instruction.command
-    assert step is not None
-    text = step.args[0].text if step.args else ""
+    text = step.script.text if step.script is not None else ""  # the text the offsets count in
     end = max([command.end] + [word.end for _, word in command.redirects])
     return " ".join(text[command.start:end].split())
 
 
-def _piped_into(command: object, instruction: Instruction) -> bool:
-    from .. import shell
-
-    step = instruction.command
-    if step is None or not step.args:
-        return False
-    script = shell.parse(step.args[0].text)
+def _piped_into(command: object, script: shell.Script | None) -> bool:
+    """Whether the previous command of the RUN's script pipes into ``command``."""
     previous = None
-    for candidate in script.commands:
+    for candidate in script.commands if script is not None else ():
         if candidate.start == getattr(command, "start", -1):
             return previous is not None and previous.operator == "|"
         previous = candidate
