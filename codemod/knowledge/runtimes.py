@@ -50,6 +50,46 @@ DEPENDENCY_PLACES: dict[str, tuple[str, ...]] = {
     "php": ("/usr/local/lib/php/extensions", "/usr/local/etc/php"),
 }
 
+@dataclass(frozen=True)
+class InstallCache:
+    """The download cache a dependency install leaves in the image, which a runtime stage
+    that copies only the installed packages leaves behind."""
+
+    #: What it is, for the explanation.
+    what: str
+    #: Subcommands that fill it ("" for the bare program: ``yarn``).
+    installs: frozenset[str]
+    #: Flags of the install that keep it from filling the cache.
+    off_flags: tuple[str, ...]
+    #: Where it is, relative to the home directory of the user the install runs as (or
+    #: absolute): an application copied there carries it along.
+    places: tuple[str, ...]
+    #: Words of an ENV name that move or turn off the cache (then it is not counted).
+    settings: tuple[str, ...]
+    #: (program, subcommand) that empty it again.
+    cleaned_by: tuple[tuple[str, str], ...]
+
+
+#: Download caches of the dependency installs, by program. Sources: npm's ``cache`` config
+#: (``~/.npm``), yarn classic's cache folder (``/usr/local/share/.cache/yarn`` as root,
+#: ``~/.cache/yarn`` otherwise), pip's cache (``~/.cache/pip``; ``--no-cache-dir`` and
+#: ``PIP_NO_CACHE_DIR`` turn it off).
+INSTALL_CACHES: dict[str, InstallCache] = {
+    "npm": InstallCache(
+        "npm's download cache", frozenset({"install", "i", "ci", "add", "isntall", "in", "ins", "inst", "insta", "instal"}), (),
+        ("~/.npm",), ("NPM_CONFIG_CACHE",), (("npm", "cache"),),
+    ),
+    "yarn": InstallCache(
+        "yarn's package cache", frozenset({"", "install", "add"}), (),
+        ("~/.cache/yarn", "/usr/local/share/.cache/yarn"), ("YARN_CACHE_FOLDER",), (("yarn", "cache"),),
+    ),
+    "pip": InstallCache(
+        "pip's download cache", frozenset({"install"}), ("--no-cache-dir", "--no-cache"),
+        ("~/.cache/pip",), ("PIP_NO_CACHE_DIR", "PIP_CACHE_DIR"), (("pip", "cache"),),
+    ),
+}
+
+
 #: Language packages that link a system library at run time, which the full images (FROM
 #: buildpack-deps) carry and the slim ones do not: (ecosystem, package) -> runtime packages by
 #: package family. Read from the requirement files or lock files of the build context.

@@ -126,7 +126,7 @@ _INTERPRETED = frozenset({"node", "python", "ruby", "php"})
 _COMPILED = frozenset({"go", "rust", "java", "dotnet"})
 
 #: Directories that cannot be the application's own: the runtime image has its own files there.
-_SYSTEM_DIRS = frozenset({"/", "/usr", "/usr/local", "/usr/local/bin", "/usr/bin", "/bin", "/etc", "/var", "/opt", "/home", "/root", "/srv", "/tmp", "/usr/src", "/usr/share", "/lib", "/usr/lib", "/go", "/go/src"})
+_SYSTEM_DIRS = frozenset({"/", "/usr", "/usr/local", "/usr/local/bin", "/usr/bin", "/bin", "/etc", "/var", "/opt", "/home", "/root", "/tmp", "/usr/src", "/usr/share", "/lib", "/usr/lib", "/go", "/go/src"})
 
 _CA_BUNDLE = {"debian": "/etc/ssl/certs/ca-certificates.crt", "ubuntu": "/etc/ssl/certs/ca-certificates.crt", "alpine": "/etc/ssl/certs/ca-certificates.crt"}
 
@@ -182,6 +182,10 @@ class _Plan:
     read: list[str] = field(default_factory=list)
     #: Archives a RUN downloads to unpack: kept in the builder.
     archives: list[str] = field(default_factory=list)
+    #: Download caches the builder's installs leave that the runtime stage does not get.
+    caches: list[str] = field(default_factory=list)
+    #: Programs whose cache the file moves, turns off or empties (not counted as left).
+    caches_handled: set[str] | None = None
 
 
 def run(tree: Dockerfile, context: Context) -> Outcome:
@@ -319,7 +323,7 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         raise Decline("nothing to copy into the runtime stage was found")
     if chain.ecosystem == "go" and not _override(context, image):
         _static_runtime(model, stage, plan)
-    if chain.slim and not plan.dropped_packages and runtime_image == image:
+    if chain.slim and not plan.dropped_packages and runtime_image == image and not plan.caches:
         raise Decline(f"{image} is already a small image and no RUN installs build-only packages: nothing to gain")
     _check_runtime_programs(model, stage, plan, chain)
     _drop_unused_args(plan)
@@ -916,6 +920,10 @@ def _classify_run(
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} installs outside the places this pass copies")
             if program in ("pip", "gem"):
                 _native_libraries(invocation, eco, plan, chain)
+            if _fills_cache(invocation, instruction, model, stage, carried, plan):
+                what = runtimes.INSTALL_CACHES[program].what
+                if what not in plan.caches:
+                    plan.caches.append(what)
             outcome.touches_carried = True
             all_replayed = False
             continue
@@ -1187,6 +1195,56 @@ def _caches_only(paths: list[str]) -> bool:
     return all(any(p == c or p.startswith(c + "/") for c in caches) for p in paths)
 
 
+def _fills_cache(invocation: Invocation, instruction: Instruction, model: Model, stage: Stage, carried: list[str], plan: _Plan) -> bool:
+    """Whether this install leaves a download cache in the builder that the runtime stage, which
+    copies only the installed packages and the application, does not get."""
+    program = invocation.program
+    cache = runtimes.INSTALL_CACHES.get(program)
+    if cache is None:
+        return False
+    if plan.caches_handled is None:
+        plan.caches_handled = _caches_handled(model, stage)
+    if program in plan.caches_handled:
+        return False
+    mount = instruction.command.flag("mount") if instruction.command is not None else None
+    if mount is not None and "cache" in mount:
+        return False
+    words = [a for a in invocation.args if not a.startswith("-")]
+    if (words[0] if words else "") not in cache.installs:
+        return False
+    if any(a == flag or a.startswith(flag + "=") for a in invocation.args for flag in cache.off_flags):
+        return False
+    user = "root" if invocation.sudo else model.user_at(instruction)
+    if user is None or user.isdigit() and user != "0" or ":" in user or "$" in user:
+        return False
+    home = "/root" if user in ("root", "0") else f"/home/{user}"
+    places = [home + p[1:] if p.startswith("~") else p for p in cache.places]
+    return not any(_inside(p, carried) or _inside(c, [p]) for p in places for c in carried)
+
+
+def _caches_handled(model: Model, stage: Stage) -> set[str]:
+    """Programs whose download cache the file moves or turns off (ENV), empties (``npm cache
+    clean``, ``rm -rf ~/.npm``) or keeps out of the image (a cache mount) somewhere."""
+    handled: set[str] = set()
+    for program, cache in runtimes.INSTALL_CACHES.items():
+        for instruction in stage.body:
+            if instruction.word == "env" and any(word.upper() in key.upper() for key in model.env_keys(instruction) for word in cache.settings):
+                handled.add(program)
+            if instruction.word != "run":
+                continue
+            text = instruction.text
+            if program == "yarn" and ("corepack" in text or "set version" in text):
+                handled.add(program)  # yarn berry keeps its cache in the project
+            step = model.step(instruction)
+            for invocation in step.invocations if step is not None else ():
+                words = [a for a in invocation.args if not a.startswith("-")]
+                if (invocation.program, words[0] if words else "") in cache.cleaned_by:
+                    handled.add(program)
+                if invocation.program == "rm" and any(posixpath.basename(p.rstrip("/")) in (".npm", ".cache", "yarn", "pip") or "/.cache/" in p or "/.npm/" in p for p in invocation.args):
+                    handled.add(program)
+    return handled
+
+
 def _global_install(invocation: Invocation) -> bool:
     args = invocation.args
     return ("-g" in args or "--global" in args) or (invocation.program == "yarn" and args[:1] == ("global",))
@@ -1276,9 +1334,10 @@ def _carries(
         for path in plan.downloads:
             if not _inside(path, roots + places):
                 out.append(_Carry(path, path, None, "a download"))
-        if eco == "python" and not plan.read:
+        full_image = not chain.slim  # an already slim image: the runtime stage runs on it too
+        if eco == "python" and not plan.read and full_image:
             plan.assumed.append("no installed package links a library that only the full image has (psycopg2 and mysqlclient need libpq5 and libmariadb3: add them if so)")
-        if eco == "ruby" and not plan.read:
+        if eco == "ruby" and not plan.read and full_image:
             plan.assumed.append("no gem links a library that only the full image has (pg and mysql2 need libpq5 and libmariadb3: add them if so)")
         return out
     artifacts = _compiled_artifacts(model, stage, chain)
@@ -1622,8 +1681,8 @@ def _explain(plan: _Plan, builder: str, runtime: str) -> str:
     parts = [f"split into a {builder!r} stage and a {runtime!r} stage on {plan.runtime_image} {copies}"]
     if plan.replayed:
         parts.append(f"run again in the runtime stage: {'; '.join(plan.replayed)}")
-    if plan.dropped_packages:
-        parts.append(f"left in the builder: {', '.join(dict.fromkeys(plan.dropped_packages))}")
+    if plan.dropped_packages or plan.caches:
+        parts.append(f"left in the builder: {', '.join([*dict.fromkeys(plan.dropped_packages), *plan.caches])}")
     if plan.kept_packages:
         parts.append(f"installed at run time: {', '.join(dict.fromkeys(plan.kept_packages))}")
     if plan.dropped_args:
