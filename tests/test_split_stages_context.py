@@ -9,7 +9,7 @@ import pytest
 
 from codemod.engine import refactor
 from codemod.knowledge.images import parse_image
-from codemod.knowledge.runtimes import default_debian, toolchain
+from codemod.knowledge.runtimes import default_debian, newest_alpine, toolchain
 from codemod.passes import Context
 
 
@@ -132,3 +132,19 @@ def test_default_debian_by_version() -> None:
     assert default_debian("go", "1.25") == "trixie"
     assert default_debian("rust", "1.75") == "bookworm"
     assert default_debian("go", "1.21-alpine") is None
+    assert default_debian("go", "1.7") == "jessie"
+
+
+def test_newest_alpine_by_version() -> None:
+    assert newest_alpine("go", "1.10-alpine") == "3.20"
+    assert newest_alpine("go", "1.10.1-alpine") == "3.20"
+    assert newest_alpine("go", "1.22-alpine") == "3.21"
+    assert newest_alpine("go", "1.23.4-alpine") == "3.22"
+    assert newest_alpine("go", "1.24-alpine") is None  # still built on new releases
+    assert newest_alpine("go", "alpine") is None
+    assert newest_alpine("go", "1.21-alpine3.18") is None  # names its release: read from the tag
+    assert newest_alpine("go", "1.21") is None
+    chain = toolchain(parse_image("golang:1.16-alpine"))
+    assert chain is not None and chain.runtime == "alpine:3.20"
+    floating = toolchain(parse_image("golang:alpine"))
+    assert floating is not None and floating.runtime is None

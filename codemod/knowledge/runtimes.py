@@ -194,7 +194,7 @@ def _version_word(tag: str) -> str | None:
 DEFAULT_DEBIAN: dict[str, tuple[tuple[tuple[int, ...], str | None], ...]] = {
     # (from version, codename), newest first
     # Versions still maintained on the day of a switch (Go keeps two) get the newer release.
-    "go": (((1, 23), "trixie"), ((1, 19), "bookworm"), ((1, 15), "bullseye"), ((1, 11), "buster"), ((1, 8), "stretch")),
+    "go": (((1, 23), "trixie"), ((1, 19), "bookworm"), ((1, 15), "bullseye"), ((1, 11), "buster"), ((1, 8), "stretch"), ((1, 4), "jessie")),
     "rust": (((1, 88), "trixie"), ((1, 68), "bookworm"), ((1, 54), "bullseye"), ((1, 36), "buster"), ((1, 20), "stretch")),
     # The language images below: only for a system package's runtime name, which must be
     # exact (a wrong release fails the build, loudly, at apt-get install). A version whose
@@ -229,6 +229,34 @@ def default_debian(ecosystem: str, tag: str | None) -> str | None:
     return None
 
 
+#: The newest Alpine release the ``-alpine`` tags of a Go version were built on (the last
+#: patch releases of 1.21, 1.22 and 1.23 had alpine3.20, alpine3.21 and alpine3.22 tags; every
+#: older version's tags are older Alpine releases). A binary linked to musl runs on the same or
+#: a newer release, so an ``-alpine`` tag that names no release runs on this one. Versions
+#: still built on new releases are left out.
+NEWEST_ALPINE: dict[str, tuple[tuple[tuple[int, ...], str | None], ...]] = {
+    # (from version, Alpine release), newest first
+    "go": (((1, 24), None), ((1, 23), "3.22"), ((1, 22), "3.21"), ((1, 0), "3.20")),
+}
+
+
+def newest_alpine(ecosystem: str, tag: str | None) -> str | None:
+    """The Alpine release of NEWEST_ALPINE for a ``VERSION-alpine`` tag (None: not known)."""
+    tokens = _tokens(tag or "")
+    if len(tokens) != 2 or tokens[1] != "alpine":
+        return None
+    word = _version_word(tokens[0])
+    if word is None or word != tokens[0]:
+        return None
+    version = tuple(int(x) for x in word.split("."))
+    if len(version) < 2:
+        return None
+    for since, release in NEWEST_ALPINE.get(ecosystem, ()):
+        if version[: len(since)] >= since:
+            return release
+    return None
+
+
 def _distro_runtime(ref: ImageRef, ecosystem: str) -> Toolchain:
     """golang and rust: the plain distro image of the toolchain's release."""
     release = release_of(ref)
@@ -243,6 +271,12 @@ def _distro_runtime(ref: ImageRef, ecosystem: str) -> Toolchain:
         return Toolchain(ecosystem, f"debian:{release.codename}-slim", release=release)
     if release.family == "alpine" and release.version:
         return Toolchain(ecosystem, f"alpine:{'.'.join(map(str, release.version[:2]))}", release=release)
+    if release.family == "alpine":
+        newest = newest_alpine(ecosystem, ref.tag)
+        if newest is not None:
+            release = Release("alpine", tuple(int(x) for x in newest.split(".")))
+            why = f"{ref.text} was built on Alpine {newest} or an older release, and a binary linked to musl runs on a newer one"
+            return Toolchain(ecosystem, f"alpine:{newest}", release=release, why=why)
     return Toolchain(ecosystem, None, f"{ref.text}: the distro release of this tag is not known, so neither is the runtime image")
 
 

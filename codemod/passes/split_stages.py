@@ -711,7 +711,13 @@ def _runtime_files(build: object, model: Model, stage: Stage, chain: runtimes.To
             if any(_inside(path, [c.path]) for c in plan.carries):
                 continue
             found.append(_Carry(path, path, None, "files beside the sources"))
+    if len(found) > _BESIDE_AT_MOST:
+        raise Decline(f"the build context has {len(found)} files and directories beside the sources: which of them the program reads at run time cannot be told")
     return found
+
+
+#: More files beside a compiled program's sources than this: not a project the pass can read.
+_BESIDE_AT_MOST = 12
 
 
 def _has_non_source(directory: Path, eco: str, budget: int = 2000) -> bool:
