@@ -102,6 +102,8 @@ CMD ["ruby", "app.rb"]
     ("maven:3-eclipse-temurin-17", "eclipse-temurin:17-jre"),
     ("gradle:8-jdk21-alpine", "eclipse-temurin:21-jre-alpine"),
     ("openjdk:11", "eclipse-temurin:11-jre"),
+    ("java:7", "java:7-jre"),  # no Temurin 7: the image's own JRE tag
+    ("openjdk:10-jdk", "openjdk:10-jre"),
     ("mcr.microsoft.com/dotnet/sdk:8.0", "mcr.microsoft.com/dotnet/aspnet:8.0"),
     ("microsoft/dotnet:2.1-sdk", "microsoft/dotnet:2.1-aspnetcore-runtime"),
 ])
@@ -112,7 +114,7 @@ def test_runtime_images(image: str, runtime: str) -> None:
     assert chain is not None and chain.runtime == runtime
 
 
-@pytest.mark.parametrize("image", ["golang:alpine", "java:7", "maven:3-amazoncorretto-17", "node:5-onbuild"])
+@pytest.mark.parametrize("image", ["golang:alpine", "openjdk:12", "java:7-jdk-alpine", "maven:3-amazoncorretto-17", "node:5-onbuild"])
 def test_no_runtime_image_says_why(image: str) -> None:
     ref = parse_image(image)
     assert ref is not None

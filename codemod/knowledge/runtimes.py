@@ -26,6 +26,9 @@ _SLIM_WORDS = ("slim", "alpine", "jre", "distroless", "chiseled", "runtime", "as
 
 #: Java releases Eclipse Temurin publishes JRE images for (the LTS releases).
 TEMURIN_JRE = frozenset({8, 11, 17, 21, 25})
+#: Java releases the (deprecated) openjdk and java images have ``N-jre`` tags for, beside
+#: ``N`` and ``N-jdk``: the runtime image of the versions Temurin lacks.
+OPENJDK_JRE = frozenset({6, 7, 8, 9, 10, 11})
 
 #: Programs that run the toolchain itself: a CMD or ENTRYPOINT running one needs the builder.
 TOOLCHAIN_AT_RUN_TIME: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -297,6 +300,9 @@ def _java(ref: ImageRef) -> Toolchain:
     if match is None:
         return Toolchain("java", None, f"{ref.text}: the tag does not name the JDK's major version")
     major = int(match.group(1))
+    if major not in TEMURIN_JRE and library in ("openjdk", "java") and major in OPENJDK_JRE and re.fullmatch(r"\d+(-jdk)?", tag):
+        # The image's own JRE variant (same Debian release): no Temurin image for this version.
+        return Toolchain("java", f"{_prefix(ref)}:{major}-jre", version=str(major), release=release_of(ref))
     if major not in TEMURIN_JRE:
         return Toolchain("java", None, f"{ref.text}: Eclipse Temurin publishes JRE images for {', '.join(map(str, sorted(TEMURIN_JRE)))} only")
     release = release_of(ref)

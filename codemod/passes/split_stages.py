@@ -317,6 +317,7 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         plan.kept_packages.extend(native)
         plan.replayed.append(f"installed {', '.join(native)} (linked by the installed packages)")
     plan.carries = _carries(model, stage, chain, roots, places, chowns, plan)
+    _carry_in_place_of_copies(model, plan)
     if build is not None:
         plan.carries.extend(_runtime_files(build, model, stage, chain, plan))
     if not plan.carries and not plan.replayed:
@@ -328,6 +329,27 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
     _check_runtime_programs(model, stage, plan, chain)
     _drop_unused_args(plan)
     return plan
+
+
+def _carry_in_place_of_copies(model: Model, plan: _Plan) -> None:
+    """A compiled artifact the stage COPYs from the build context (a jar built outside, run on
+    the JDK image) is copied from the builder where that COPY was, instead of both."""
+    if plan.toolchain.ecosystem not in _COMPILED:
+        return
+    carried = {c.path for c in plan.carries}
+    for index, item in enumerate(plan.body):
+        if not isinstance(item, Instruction) or item.word not in ("copy", "add") or _flag(item, "from") is not None:
+            continue
+        words = _copy_words(item, model)
+        if words is None or len(words) != 2 or "$" in words[0] or "*" in words[0]:
+            continue
+        dest = _resolve(words[-1], model.workdir(item) or "/")
+        if words[-1].endswith("/"):
+            dest = posixpath.join(dest, posixpath.basename(words[0].rstrip("/")))
+        if dest in carried:
+            del plan.body[index]
+            plan.carry_at = index
+            return
 
 
 def _drop_unused_args(plan: _Plan) -> None:
@@ -964,8 +986,16 @@ def _classify_run(
     else:
         outcome.replay = tuple(replay_commands)
     if not only_packages:
-        plan.replayed.append(describe(instruction))
+        if isinstance(outcome.replay, tuple):
+            text = "RUN " + " && ".join(c for c in replay_commands if c not in _install_commands_of(packages_wanted))
+            plan.replayed.append(text if len(text) <= 60 else text[:57] + "...")
+        else:
+            plan.replayed.append(describe(instruction))
     return outcome
+
+
+def _install_commands_of(wanted: list[tuple[str, list[str], Invocation]]) -> list[str]:
+    return [c for family, kept, invocation in wanted for c in _install_commands(family, kept, "--no-install-recommends" not in invocation.args, invocation.program if invocation.program in ("yum", "dnf", "microdnf") else "yum")]
 
 
 #: Programs that download or unpack into a path.
@@ -1421,8 +1451,8 @@ def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -
                 return [_Carry(word, word, None, "the binary")]
         raise Decline("CMD or ENTRYPOINT does not name the binary cargo builds (target/release/NAME)")
     if eco == "java":
-        if not outputs:
-            raise Decline("nothing here builds the jar (no maven or gradle build): it comes from the build context, and a JRE base image would do without a builder stage")
+        if not outputs and chain.slim:
+            raise Decline(f"{model.image(stage)} is already a runtime image and nothing here builds the jar: nothing to gain")
         for instruction, argv in argvs:
             if posixpath.basename(argv[0]) != "java":
                 continue
@@ -1432,14 +1462,51 @@ def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -
                 if "$" in jar or "*" in jar:
                     raise Decline(f"the jar {jar!r} is named by a variable or pattern")
                 path = _resolve(jar, final_workdir)
-                return [_Carry(path, path, None, "the jar")]
-        raise Decline("CMD or ENTRYPOINT does not run `java -jar FILE`: the artifact cannot be named")
+                # Built here, or brought from the build context and run on the JDK image: the
+                # runtime stage runs it on the JRE.
+                return [_Carry(path, path, None, "the jar" if outputs else "the jar (from the build context)")]
+        for instruction, argv in argvs:
+            if posixpath.basename(argv[0]) != "java":
+                continue
+            classpath = _class_path(argv[1:])
+            if classpath is None:
+                continue
+            paths = []
+            for entry in classpath:
+                if "$" in entry or "*" in entry or not entry:
+                    raise Decline(f"the class path entry {entry!r} is named by a variable or pattern")
+                path = _resolve(entry, final_workdir)
+                if path in _SYSTEM_DIRS:
+                    raise Decline(f"the class path is {path}, where the runtime image has files of its own")
+                paths.append(path)
+            return [_Carry(path, path, None, "the class path") for path in dict.fromkeys(paths)]
+        raise Decline("CMD or ENTRYPOINT does not run `java -jar FILE` or `java -cp PATH MAIN`: the artifact cannot be named")
     if eco == "dotnet":
         publish = [p for p, what in outputs if what == "the published application"]
         if not publish:
             raise Decline("no `dotnet publish -o DIR` names the output")
         return [_Carry(publish[-1], publish[-1], None, "the published application")]
     raise Decline(f"{eco}: no artifact rule")
+
+
+def _class_path(args: list[str]) -> list[str] | None:
+    """The class path ``java [-cp PATH] MAIN`` runs from (``.`` without -cp); None when the
+    arguments are not that form."""
+    classpath = ["."]
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("-cp", "-classpath", "--class-path") and i + 1 < len(args):
+            classpath = args[i + 1].split(":")
+            i += 2
+            continue
+        if arg.startswith("-"):
+            if arg in ("-jar", "-m", "--module", "-p", "--module-path"):
+                return None
+            i += 1
+            continue
+        return classpath if re.fullmatch(r"[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*", arg) else None
+    return None
 
 
 def _argv(instruction: Instruction) -> list[str]:
