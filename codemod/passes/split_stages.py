@@ -89,7 +89,7 @@ _FILE_OPS = frozenset({"mkdir", "chown", "chmod", "chgrp", "ln", "touch", "rm", 
 #: Programs that change nothing the image keeps (or only the build's own state).
 _NEUTRAL = frozenset({"echo", "printf", "true", ":", "set", "export", "unset", "cd", "ls", "cat", "pwd", "env", "which", "test", "[", "sleep", "whoami", "id", "uname", "date", "exit", "sync"})
 #: Programs that only check or verify what the build downloads: nothing of theirs is kept.
-_CHECKS = frozenset({"gpg", "gpgv", "gpg2", "gpgconf", "gpg-agent", "dirmngr", "sha256sum", "sha1sum", "sha512sum", "md5sum", "cksum", "file", "stat", "du", "df", "grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut", "awk", "jq", "xargs", "find", "readlink", "dirname", "basename", "nproc", "getconf", "dpkg-architecture", "dpkg-query", "tput", "yes", "seq"})
+_CHECKS = frozenset({"gpg", "gpgv", "gpg2", "gpgconf", "gpg-agent", "dirmngr", "sha256sum", "sha1sum", "sha512sum", "md5sum", "cksum", "file", "stat", "du", "df", "grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut", "awk", "jq", "xargs", "find", "readlink", "dirname", "basename", "nproc", "getconf", "dpkg-architecture", "dpkg-query", "tput", "yes", "seq", "mktemp"})
 #: Programs that add a package repository: a runtime package may come from it.
 _REPOSITORY_SETUP = frozenset({"apt-key", "add-apt-repository", "apt-add-repository"})
 #: Redirect targets that are not files of the image.
@@ -836,6 +836,12 @@ def _classify_run(
         if program in _ACCOUNTS:
             replay_commands.append(_text_of(invocation, instruction, step))
             continue
+        if program == "dpkg" and args[:1] in (("--print-architecture",), ("--print-foreign-architectures",)):
+            continue  # only prints
+        in_place = program == "sed" and any(a == "--in-place" or a.startswith("--in-place=") or re.fullmatch(r"-[nrEsu]*i\S*", a) for a in args)
+        if program == "sed" and not in_place and not outside:
+            all_replayed = False
+            continue  # writes to its output (a redirection is read above)
         if program in _NEUTRAL or program in _CHECKS:
             if outside:
                 if program not in ("echo", "printf", "cat"):
@@ -872,8 +878,14 @@ def _classify_run(
                 outcome.touches_carried = True
             all_replayed = False
             continue
-        if program in _FILE_OPS:
-            paths = [_resolve(_expanded(a, model, instruction), cwd) for a in _path_args(invocation)]
+        if in_place and any(_inside(w, ["/etc/apt", "/etc/apk", "/etc/yum.repos.d", "/etc/yum"]) for w in _path_args(invocation)):
+            plan.repositories = True  # the package sources change: a runtime package may come from them
+        if program in _FILE_OPS or in_place:
+            # ``export GNUPGHOME="$(mktemp -d)"`` ... ``rm -rf "$GNUPGHOME"``: a temporary directory.
+            temporary = ("$GNUPGHOME", "${GNUPGHOME}")
+            paths = [_resolve(_expanded(a, model, instruction), cwd) for a in _path_args(invocation) if not (program == "rm" and a in temporary)]
+            if program == "rm" and not paths:
+                continue
             if not paths:
                 continue
             if program == "rm" and (_caches_only([p.split("*")[0].rstrip("/") or "/" for p in paths]) or all(_inside(p, plan.downloads) or p in downloaded_here for p in paths)):
@@ -917,7 +929,12 @@ def _classify_run(
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} puts a file of the build outside the application")
             replay_commands.append(_text_of(invocation, instruction, step))
             continue
-        if program in _SYSTEM_SETUP:
+        if program in _SYSTEM_SETUP or program == "ssh-keygen" and "-A" in args:
+            replay_commands.append(_text_of(invocation, instruction, step))
+            continue
+        if eco == "php" and _composer_installer(invocation):
+            # The runtime stage is the same php image: composer is installed there again as the
+            # original did (an image that ships composer may be used to run it).
             replay_commands.append(_text_of(invocation, instruction, step))
             continue
         if eco in _COMPILED and _runs_program(invocation):
@@ -1219,6 +1236,26 @@ def _path_args(invocation: Invocation) -> list[str]:
     if invocation.program == "chmod":
         plain = [a for a in args if not a.startswith("-") or re.fullmatch(r"-[rwxXst]+", a)]
         args = plain[1:]
+    if invocation.program == "sed":
+        # sed -i [-e SCRIPT | -f FILE]... [SCRIPT] FILE...: the files it edits in place.
+        files: list[str] = []
+        scripted = False
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg in ("-e", "-f", "--expression", "--file"):
+                scripted = True
+                i += 2
+                continue
+            if arg.startswith("-"):
+                i += 1
+                continue
+            if not scripted:
+                scripted = True
+            else:
+                files.append(arg)
+            i += 1
+        return files
     for arg in args:
         if arg.startswith("-"):
             continue
@@ -1227,7 +1264,7 @@ def _path_args(invocation: Invocation) -> list[str]:
 
 
 def _caches_only(paths: list[str]) -> bool:
-    caches = ("/var/lib/apt/lists", "/var/cache", "/tmp", "/root/.cache", "/root/.npm", "/usr/local/share/.cache", "/root/.m2", "/root/.cargo/registry", "/go/pkg")
+    caches = ("/var/lib/apt/lists", "/var/cache", "/tmp", "/var/tmp", "/root/.gnupg", "/root/.cache", "/root/.npm", "/usr/local/share/.cache", "/root/.m2", "/root/.cargo/registry", "/go/pkg")
     return all(any(p == c or p.startswith(c + "/") for c in caches) for p in paths)
 
 
@@ -1304,11 +1341,63 @@ def _text_of(invocation: Invocation, instruction: Instruction, step: Step) -> st
     command = invocation.command
     if command is None or invocation.nested or command.depth != 0 or command.in_compound:
         raise Decline(f"{describe(instruction)!r}: {invocation.display!r} is nested in shell text this pass does not take apart")
-    if command.operator == "|" or _piped_into(command, step.script):
+    if command.operator == "|":
         raise Decline(f"{describe(instruction)!r}: {invocation.display!r} is part of a pipeline")
+    start = command.start
+    if _piped_into(command, step.script):
+        # ``echo "root:pw" | chpasswd``, ``curl -sS URL | php -- ...``: the whole pipeline runs
+        # again when what feeds it only writes to its output.
+        feeders = _pipeline_feeders(command, step.script)
+        if feeders is None:
+            raise Decline(f"{describe(instruction)!r}: {invocation.display!r} is part of a pipeline")
+        start = feeders
     text = step.script.text if step.script is not None else ""  # the text the offsets count in
     end = max([command.end] + [word.end for _, word in command.redirects])
-    return " ".join(text[command.start:end].split())
+    return " ".join(text[start:end].split())
+
+
+#: Programs that only write to their output when they feed a pipeline (curl and wget without
+#: -o/-O FILE).
+_FEEDERS = frozenset({"echo", "printf", "cat", "curl", "wget"})
+
+
+def _pipeline_feeders(command: object, script: shell.Script | None) -> int | None:
+    """The offset where the pipeline that ends in ``command`` starts, when every command
+    before it in the pipeline only writes to its output; else None."""
+    commands = list(script.commands) if script is not None else []
+    index = next((i for i, c in enumerate(commands) if c.start == getattr(command, "start", -1)), None)
+    if index is None:
+        return None
+    first = index
+    while first > 0 and commands[first - 1].operator == "|":
+        first -= 1
+    for feeder in commands[first:index]:
+        name = posixpath.basename(feeder.name or "")
+        if feeder.depth != 0 or feeder.in_compound or feeder.redirects or name not in _FEEDERS:
+            return None
+        if name == "curl" and any(a in ("-o", "-O", "--output", "--remote-name") or a.startswith("--output=") for a in feeder.args):
+            return None
+        if name == "wget" and not any(a in ("-O-", "-qO-", "-qO", "-O") for a in feeder.args):
+            return None
+        if name == "wget" and any(a in ("-O", "-qO") for a in feeder.args):
+            at = [i for i, a in enumerate(feeder.args) if a in ("-O", "-qO")][0]
+            if feeder.args[at + 1:at + 2] != ("-",):
+                return None
+    return commands[first].start
+
+
+def _composer_installer(invocation: Invocation) -> bool:
+    """The steps of composer's installer (getcomposer.org): ``curl -sS .../installer | php --
+    --install-dir=DIR``, ``php -r "copy('https://getcomposer.org/installer', 'composer-setup.php');"``,
+    ``php composer-setup.php --install-dir=...``, ``php -r "unlink('composer-setup.php');"``."""
+    if invocation.program != "php":
+        return False
+    args = invocation.args
+    if any(a.startswith(("--install-dir", "--filename")) for a in args) and (args[:1] == ("--",) or any(a.endswith("composer-setup.php") for a in args)):
+        return True
+    if args[:1] and args[0].endswith("composer-setup.php"):
+        return True
+    return args[:1] == ("-r",) and len(args) > 1 and "composer-setup.php" in args[1]
 
 
 def _piped_into(command: object, script: shell.Script | None) -> bool:
