@@ -93,6 +93,14 @@ INSTALL_CACHES: dict[str, InstallCache] = {
 }
 
 
+#: Settings that move where the dependency install writes, by ecosystem: (ENV name, install
+#: flags taking the path). bundler: BUNDLE_PATH (``bundle install --path``, ``bundle config set
+#: path``; ``--deployment`` means vendor/bundle in the application), GEM_HOME for ``gem install``.
+DEPENDENCY_SETTINGS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "ruby": (("BUNDLE_PATH", ("--path",)), ("GEM_HOME", ("--install-dir", "-i"))),
+}
+
+
 #: Language packages that link a system library at run time, which the full images (FROM
 #: buildpack-deps) carry and the slim ones do not: (ecosystem, package) -> runtime packages by
 #: package family. Read from the requirement files or lock files of the build context.

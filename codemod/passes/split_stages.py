@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -600,7 +601,41 @@ def _dependency_places(model: Model, stage: Stage, chain: runtimes.Toolchain) ->
             return ["/usr/local"]
         minor = ".".join(version.split(".")[:2])
         return list(runtimes.python_dependency_places(minor))
-    return list(runtimes.DEPENDENCY_PLACES.get(eco, ()))
+    places = list(runtimes.DEPENDENCY_PLACES.get(eco, ()))
+    for setting, install_flags in runtimes.DEPENDENCY_SETTINGS.get(eco, ()):
+        for instruction in stage.body:
+            values: list[str] = []
+            if instruction.word == "env":
+                from ..model import _env_pairs
+
+                values = [v.strip("\"'") for k, v in _env_pairs(instruction.command) if k == setting] if instruction.command is not None else []
+            elif instruction.word == "run":
+                step = model.step(instruction)
+                for invocation in step.invocations if step is not None else ():
+                    args = list(invocation.args)
+                    for flag in install_flags:
+                        if flag in args and args.index(flag) + 1 < len(args):
+                            values.append(args[args.index(flag) + 1])
+                        values.extend(a.split("=", 1)[1] for a in args if a.startswith(flag + "="))
+                    if invocation.program == "bundle" and args[:1] == ["config"]:
+                        words = [a for a in args[1:] if not a.startswith("-") and a not in ("set", "--global", "--local")]
+                        if words[:1] == ["path"] and len(words) >= 2:
+                            values.append(words[1])
+                        if words[:1] == ["deployment"] or "--deployment" in args:
+                            values.append("vendor/bundle")
+                    if invocation.program == "bundle" and "--deployment" in args:
+                        values.append("vendor/bundle")
+            for value in values:
+                expanded = _expanded(value, model, instruction)
+                if "$" in expanded or "`" in expanded:
+                    raise Decline(f"{describe(instruction)!r}: the dependencies go to {value}, which this pass cannot read")
+                if not expanded.startswith("/"):
+                    continue  # relative to the application: copied with it
+                if expanded in _SYSTEM_DIRS:
+                    raise Decline(f"{describe(instruction)!r}: the dependencies go to {expanded}, where the runtime image has files of its own")
+                if expanded not in places:
+                    places.append(expanded)
+    return places
 
 
 def _copy_kind(instruction: Instruction, model: Model, workdir: str, eco: str, carried: list[str]) -> str:
@@ -923,6 +958,23 @@ def _classify_run(
                     for path in inside:
                         outcome.chowns.append((path, owner))
                 continue
+            if inside and program in ("mkdir", "chown", "chmod", "chgrp") and not any(a.startswith("--reference") for a in args):
+                # Directories made again (mkdir -p changes nothing that exists), owner and mode
+                # set again outside the application; inside it they come with the copy.
+                outside_paths = [a for a in _path_args(invocation) if not _inside(_resolve(_expanded(a, model, instruction), cwd), carried)]
+                lead = [a for a in args if a not in _path_args(invocation)]
+                if program == "mkdir" and "-p" not in lead and "--parents" not in lead:
+                    lead = ["-p", *lead]
+                words = (program, *lead, *outside_paths)
+                if any("$" in w or "`" in w for w in words):
+                    raise Decline(f"{describe(instruction)!r}: {invocation.display!r} changes files of the application and outside it")
+                replay_commands.append(" ".join(shlex.quote(w) for w in words))
+                outcome.touches_carried = True
+                if program == "chown":
+                    owner = next((a for a in args if not a.startswith("-")), "")
+                    outcome.chowns.extend((path, owner) for path in inside)
+                all_replayed = False
+                continue
             if inside:
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} changes files of the application and outside it")
             if program in ("cp", "mv", "install") and _inside(_resolve(_path_args(invocation)[0], cwd), carried):
@@ -1093,6 +1145,8 @@ def _download_target(invocation: Invocation, cwd: str, model: Model, instruction
         name = rest[0].rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
         return path(name)
     if program == "tar":
+        if any(a in ("--version", "--help") for a in args):
+            return ""
         flags = "".join(a.lstrip("-") for a in args if a.startswith("-") and not a.startswith("--")) + (args[0] if args and not args[0].startswith("-") else "")
         if "t" in flags and "x" not in flags:
             return ""
@@ -1455,7 +1509,7 @@ def _carries(
         for place in places:
             if _inside(place, roots):
                 continue  # a virtualenv inside the application directory comes with it
-            out.append(_Carry(place, place, None, "the installed dependencies" if place != "/usr/local" else "the builder's python and the installed dependencies (the tag does not pin the minor version)"))
+            out.append(_Carry(place, place, chowns.get(place), "the installed dependencies" if place != "/usr/local" else "the builder's python and the installed dependencies (the tag does not pin the minor version)"))
         for path in plan.downloads:
             if not _inside(path, roots + places):
                 out.append(_Carry(path, path, None, "a download"))
