@@ -1004,7 +1004,7 @@ def _classify_run(
             all_replayed = False
             continue
         if program in _BUILD_PROGRAMS.get(eco, frozenset()) or program in ("pip", "python") and eco == "python":
-            if eco == "node" and program in ("npm", "yarn", "pnpm") and _global_install(invocation):
+            if (eco == "node" and program in ("npm", "yarn", "pnpm") or program == "composer") and _global_install(invocation):
                 replay_commands.append(_text_of(invocation, instruction, step))
                 continue
             if program == "python" and not _python_build(invocation):
@@ -1374,7 +1374,7 @@ def _caches_handled(model: Model, stage: Stage) -> set[str]:
 
 def _global_install(invocation: Invocation) -> bool:
     args = invocation.args
-    return ("-g" in args or "--global" in args) or (invocation.program == "yarn" and args[:1] == ("global",))
+    return ("-g" in args or "--global" in args) or (invocation.program in ("yarn", "composer") and args[:1] == ("global",))
 
 
 def _python_build(invocation: Invocation) -> bool:
