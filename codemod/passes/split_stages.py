@@ -105,8 +105,9 @@ _BUILD_PROGRAMS: dict[str, frozenset[str]] = {
     "rust": frozenset({"cargo", "rustup", "rustc", "make"}),
     "java": frozenset({"mvn", "mvnw", "gradle", "gradlew", "javac", "jar", "make", "ant", "sbt"}),
     "dotnet": frozenset({"dotnet", "make"}),
-    "node": frozenset({"npm", "yarn", "pnpm", "npx", "tsc", "webpack", "ng", "bower", "gulp", "grunt", "node", "make", "corepack", "vite", "next", "nest", "lerna", "turbo", "nx", "prisma"}),
-    "python": frozenset({"pip", "pipenv", "poetry", "make", "uv", "venv", "virtualenv"}),
+    "node": frozenset({"npm", "yarn", "pnpm", "npx", "tsc", "webpack", "ng", "bower", "gulp", "grunt", "node", "make", "corepack", "vite", "next", "nest", "lerna", "turbo", "nx", "prisma", "tsd", "typings", "yo"}),
+    # spacy: ``python -m spacy download MODEL`` pip-installs the model into site-packages.
+    "python": frozenset({"pip", "pipenv", "poetry", "make", "uv", "venv", "virtualenv", "spacy"}),
     "ruby": frozenset({"bundle", "bundler", "gem", "rake", "rails", "yarn", "npm", "make"}),
     "php": frozenset({"docker-php-ext-install", "docker-php-ext-configure", "docker-php-ext-enable", "docker-php-source", "pecl", "pear", "composer", "phpize", "make", "npm", "yarn"}),
 }
@@ -815,7 +816,7 @@ def _classify_run(
         pass  # secrets stay in the builder: the RUN is not repeated unless it is a runtime step
     blind = [
         u for u in step.unreadable
-        if not (u.kind == "program" and (_unknown_program(u.reason) in _CHECKS or (_unknown_program(u.reason) in ("venv", "virtualenv") and _venv_dirs(instruction, model))))
+        if not (u.kind == "program" and (_unknown_program(u.reason) in _CHECKS or _unknown_program(u.reason) in _BUILD_PROGRAMS.get(eco, frozenset()) or (_unknown_program(u.reason) in ("venv", "virtualenv") and _venv_dirs(instruction, model))))
     ]
     if blind:
         raise Decline(f"{describe(instruction)!r}: {blind[0].reason}; its effect at run time cannot be told")
