@@ -471,7 +471,8 @@ def _app_roots(model: Model, stage: Stage, eco: str) -> list[str]:
     final = [i for i in stage.body if i.word in ("cmd", "entrypoint")]
     if final:
         last_workdir = model.workdir(final[-1])
-        if last_workdir is not None and (roots or last_workdir not in _SYSTEM_DIRS):
+        # The program runs there; a system directory (WORKDIR /tmp) is not the application's.
+        if last_workdir is not None and posixpath.normpath(last_workdir) not in _SYSTEM_DIRS:
             roots.append(posixpath.normpath(last_workdir))
     kept: list[str] = []
     for root in sorted(set(roots), key=len):
