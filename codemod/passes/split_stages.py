@@ -1034,6 +1034,16 @@ def _classify_run(
         outcome.replay = instruction
         plan.replayed.append(describe(instruction))
         return outcome
+    merged: list[tuple[str, list[str], Invocation]] = []
+    for family, kept, invocation in packages_wanted:  # one install per family and manner
+        key = (family, "--no-install-recommends" not in invocation.args, invocation.program)
+        for other_family, other_kept, other in merged:
+            if (other_family, "--no-install-recommends" not in other.args, other.program) == key:
+                other_kept.extend(n for n in kept if n not in other_kept)
+                break
+        else:
+            merged.append((family, list(dict.fromkeys(kept)), invocation))
+    packages_wanted = merged
     for family, kept, invocation in packages_wanted:
         if plan.repositories:
             raise Decline(f"{describe(instruction)!r}: {', '.join(kept)} may come from a package repository a RUN added (apt-key, sources.list)")
