@@ -184,6 +184,8 @@ class _Plan:
     read: list[str] = field(default_factory=list)
     #: Archives a RUN downloads to unpack: kept in the builder.
     archives: list[str] = field(default_factory=list)
+    #: Header packages whose runtime library is not known: installed in the runtime stage.
+    unmapped: list[str] = field(default_factory=list)
     #: Download caches the builder's installs leave that the runtime stage does not get.
     caches: list[str] = field(default_factory=list)
     #: Programs whose cache the file moves, turns off or empties (not counted as left).
@@ -854,7 +856,10 @@ def _classify_run(
                 plan.dropped_packages.extend(dropped_extra)
                 kept, dropped, unknown = _split_packages(family, names, plan.toolchain.release or chain.release)
                 if unknown:
-                    raise Decline(f"{describe(instruction)!r}: the runtime library of {', '.join(unknown)} is not known")
+                    # Which library the header package is for is not known here: the runtime stage
+                    # installs the package itself (its library comes with it), as the original did.
+                    kept = kept + [n for n in names if packages.package_name(family, n) in unknown or n in unknown]
+                    plan.unmapped.extend(u for u in unknown if u not in plan.unmapped)
                 plan.dropped_packages.extend(dropped)
                 if kept:
                     packages_wanted.append((family, kept, invocation))
@@ -1913,6 +1918,8 @@ def _explain(plan: _Plan, builder: str, runtime: str) -> str:
         parts.append(f"left in the builder: {', '.join([*dict.fromkeys(plan.dropped_packages), *plan.caches])}")
     if plan.kept_packages:
         parts.append(f"installed at run time: {', '.join(dict.fromkeys(plan.kept_packages))}")
+    if plan.unmapped:
+        parts.append(f"kept as they were (their runtime library is not known): {', '.join(plan.unmapped)}")
     if plan.dropped_args:
         parts.append(f"build arguments the runtime stage does not read stay in the builder: {', '.join(plan.dropped_args)}")
     if plan.read:
