@@ -133,6 +133,11 @@ SAMPLES = {
             " program runs with subprocess at run time; ENV after the install; an ARG in a LABEL and an ENV",
         ),
         Sample(
+            "split-ruby-bundle-path", "ruby:3.1", "ruby:3.1-slim",
+            "ENV BUNDLE_PATH=/srv/gems: the gems are not in /usr/local/bundle; one mkdir -p makes the application"
+            " directory and a state directory outside it, which the program checks",
+        ),
+        Sample(
             "split-python-owner-after-code", "python:3.11", "python:3.11-slim",
             "a file made at build time by the application's own code (as collectstatic does), then a user"
             " made to own the application directory (chown -R after the code ran); the program writes there",
