@@ -184,6 +184,8 @@ class _Plan:
     read: list[str] = field(default_factory=list)
     #: Archives a RUN downloads to unpack: kept in the builder.
     archives: list[str] = field(default_factory=list)
+    #: Carried directories a RUN removes (and no later COPY brings back): not copied.
+    gone: set[str] = field(default_factory=set)
     #: Header packages whose runtime library is not known: installed in the runtime stage.
     unmapped: list[str] = field(default_factory=list)
     #: Download caches the builder's installs leave that the runtime stage does not get.
@@ -268,6 +270,9 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         if word in ("copy", "add"):
             kind = _copy_kind(instruction, model, workdir, eco, carried)
             if kind == "carried":
+                words = _copy_words(instruction, model) or ["."]
+                dest = _resolve(words[-1], workdir)
+                plan.gone = {g for g in plan.gone if not (_inside(dest, [g]) or _inside(g, [dest]))}
                 if carry_before is not None:
                     raise Decline(f"{describe(instruction)!r} changes the application after a step that runs its code")
                 last_carried = len(body)
@@ -933,6 +938,10 @@ def _classify_run(
             if program == "rm" and (_caches_only([p.split("*")[0].rstrip("/") or "/" for p in paths]) or all(_inside(p, plan.downloads) or p in downloaded_here for p in paths)):
                 all_replayed = False
                 continue
+            if program == "rm":
+                # ``pip install /code && rm -rf /code``: a directory the runtime stage would copy
+                # is gone at the end of the build.
+                plan.gone.update(root for root in carried for p in paths if "*" not in p and "$" not in p and _inside(root, [p.rstrip("/") or "/"]))
             if eco in _COMPILED and plan.builder_roots and all(_inside(p.split("$")[0].split("*")[0] or "/", plan.builder_roots) for p in paths) and not any(_inside(p, carried) for p in paths):
                 # Among the sources and the build's output: what the runtime stage needs of
                 # it is copied from the builder as it ends up; a directory is made again.
@@ -1522,8 +1531,12 @@ def _carries(
         if not roots and not places and not plan.replayed:
             raise Decline("no application directory was found (no COPY of the application)")
         for root in roots:
+            if root in plan.gone:
+                continue
             out.append(_Carry(root, root, chowns.get(root), "the application"))
         for place in places:
+            if place in plan.gone:
+                continue
             if _inside(place, roots):
                 continue  # a virtualenv inside the application directory comes with it
             out.append(_Carry(place, place, chowns.get(place), "the installed dependencies" if place != "/usr/local" else "the builder's python and the installed dependencies (the tag does not pin the minor version)"))
