@@ -184,6 +184,8 @@ class _Plan:
     read: list[str] = field(default_factory=list)
     #: Archives a RUN downloads to unpack: kept in the builder.
     archives: list[str] = field(default_factory=list)
+    #: Where pip installs as another user (or --user): that user's ~/.local, copied.
+    user_places: list[str] = field(default_factory=list)
     #: Carried directories a RUN removes (and no later COPY brings back): not copied.
     gone: set[str] = field(default_factory=set)
     #: Header packages whose runtime library is not known: installed in the runtime stage.
@@ -1023,12 +1025,35 @@ def _classify_run(
             if (eco == "node" and program in ("npm", "yarn", "pnpm") or program == "composer") and _global_install(invocation):
                 replay_commands.append(_text_of(invocation, instruction, step))
                 continue
+            if program in ("npm", "yarn", "pnpm", "bower", "composer", "bundle") and not _local_install_inside(invocation, cwd, carried, model, instruction):
+                raise Decline(f"{describe(instruction)!r}: {invocation.display!r} installs into {cwd}, outside the application this pass copies")
             if program == "python" and not _python_build(invocation):
                 # The application's own code (collectstatic, a generated file): what it writes
                 # cannot be told, so it runs again in the runtime stage, after the application
                 # and its dependencies are there.
                 outcome.app_code = True
                 continue
+            if program == "pip" and _installs(invocation):
+                user = "root" if invocation.sudo else model.user_at(instruction)
+                as_user = "--user" in invocation.args or user not in ("root", "0")
+                if as_user and not _pip_elsewhere(invocation, besides_user=True) and not any(
+                    _venv_dirs(i, model) for i in stage.body
+                ):
+                    # pip as another user (or --user) installs into that user's ~/.local, as the
+                    # official images' site-packages is root's.
+                    home = _home_of(model, stage, user)
+                    if home is None:
+                        raise Decline(f"{describe(instruction)!r}: {invocation.display!r} installs into the home of {user}, which this pass cannot tell")
+                    local = posixpath.join(home, ".local")
+                    if "PYTHONUSERBASE" in model.env(instruction):
+                        raise Decline(f"{describe(instruction)!r}: {invocation.display!r} installs where PYTHONUSERBASE says")
+                    if not _inside(local, carried):
+                        plan.user_places.append(local)
+                        carried.append(local)
+                    outcome.touches_carried = True
+                    all_replayed = False
+                    _native_libraries(invocation, eco, plan, chain)
+                    continue
             if program == "pip" and _pip_elsewhere(invocation):
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} installs outside the places this pass copies")
             if program in ("pip", "gem"):
@@ -1398,6 +1423,38 @@ def _caches_handled(model: Model, stage: Stage) -> set[str]:
     return handled
 
 
+#: Subcommands that install a project's packages into its directory ("" for a bare ``yarn``).
+_LOCAL_INSTALLS: dict[str, frozenset[str]] = {
+    "npm": frozenset({"install", "i", "ci", "add", "isntall", "link", "ln", "update", "up", "rebuild"}),
+    "yarn": frozenset({"", "install", "add", "upgrade"}),
+    "pnpm": frozenset({"install", "i", "add", "update", "up"}),
+    "bower": frozenset({"install", "i", "update"}),
+    "composer": frozenset({"install", "require", "update"}),
+    "bundle": frozenset({"install"}),
+}
+
+
+def _local_install_inside(invocation: Invocation, cwd: str, carried: list[str], model: Model, instruction: Instruction) -> bool:
+    """Whether a project-local install (node_modules, bower_components, vendor/) goes into a
+    carried directory: the working directory, or --prefix / --cwd / --working-dir."""
+    where = cwd
+    args = invocation.args
+    words = [a for a in args if not a.startswith("-")]
+    if (words[0] if words else "") not in _LOCAL_INSTALLS.get(invocation.program, frozenset()):
+        return True  # not an install (npm config, yarn cache clean...)
+    for flag in ("--prefix", "--cwd", "--working-dir", "-d", "--dir", "-C"):
+        value = _option(args, flag)
+        if value is not None and not (invocation.program == "bundle"):
+            expanded = _expanded(value, model, instruction)
+            if "$" in expanded:
+                return False
+            where = _resolve(expanded, cwd)
+            break
+    if invocation.program == "bundle":
+        return True  # bundler installs into BUNDLE_PATH or GEM_HOME (the dependency places)
+    return _inside(where, carried)
+
+
 def _global_install(invocation: Invocation) -> bool:
     args = invocation.args
     return ("-g" in args or "--global" in args) or (invocation.program in ("yarn", "composer") and args[:1] == ("global",))
@@ -1413,8 +1470,42 @@ def _python_build(invocation: Invocation) -> bool:
     return False
 
 
-def _pip_elsewhere(invocation: Invocation) -> bool:
-    return any(a in ("--user", "-t", "--target", "--prefix", "--root") or a.startswith(("--target=", "--prefix=", "--root=")) for a in invocation.args)
+def _pip_elsewhere(invocation: Invocation, besides_user: bool = False) -> bool:
+    places = ("-t", "--target", "--prefix", "--root") if besides_user else ("--user", "-t", "--target", "--prefix", "--root")
+    return any(a in places or a.startswith(("--target=", "--prefix=", "--root=")) for a in invocation.args)
+
+
+def _installs(invocation: Invocation) -> bool:
+    words = [a for a in invocation.args if not a.startswith("-")]
+    return words[:1] == ["install"]
+
+
+def _home_of(model: Model, stage: Stage, user: str | None) -> str | None:
+    """The home directory of ``user``: /root, the ``-d``/``--home-dir`` of the useradd that
+    made it, else /home/NAME (useradd's and adduser's default); None when it cannot be told."""
+    if user in ("root", "0"):
+        return "/root"
+    if user is None or not re.fullmatch(r"[a-z_][a-z0-9_.-]*", user):
+        return None
+    for instruction in stage.body:
+        step = model.step(instruction) if instruction.word == "run" else None
+        for invocation in step.invocations if step is not None else ():
+            if invocation.program not in ("useradd", "adduser"):
+                continue
+            args = list(invocation.args)
+            names = [a for a in args if not a.startswith("-")]
+            if not names or names[-1] != user:
+                continue
+            for flag in ("-d", "--home-dir", "--home", "-h"):
+                if flag in args and args.index(flag) + 1 < len(args):
+                    home = args[args.index(flag) + 1]
+                    return home if home.startswith("/") and "$" not in home else None
+                for a in args:
+                    if a.startswith(flag + "="):
+                        home = a.split("=", 1)[1]
+                        return home if home.startswith("/") and "$" not in home else None
+            return f"/home/{user}"
+    return f"/home/{user}" if user == "node" else None
 
 
 def _text_of(invocation: Invocation, instruction: Instruction, step: Step) -> str:
@@ -1540,6 +1631,9 @@ def _carries(
             if _inside(place, roots):
                 continue  # a virtualenv inside the application directory comes with it
             out.append(_Carry(place, place, chowns.get(place), "the installed dependencies" if place != "/usr/local" else "the builder's python and the installed dependencies (the tag does not pin the minor version)"))
+        for path in plan.user_places:
+            if not _inside(path, roots + places):
+                out.append(_Carry(path, path, None, "the installed dependencies (pip as the image's user)"))
         for path in plan.downloads:
             if not _inside(path, roots + places):
                 out.append(_Carry(path, path, None, "a download"))
