@@ -133,6 +133,11 @@ SAMPLES = {
             " program runs with subprocess at run time; ENV after the install; an ARG in a LABEL and an ENV",
         ),
         Sample(
+            "split-python-pip-user", "python:3.11", "python:3.11-slim",
+            "pip runs as USER reporter: the packages go to /home/reporter/.local (site-packages is root's),"
+            " which the runtime stage must copy; the user is made again there",
+        ),
+        Sample(
             "split-ruby-bundle-path", "ruby:3.1", "ruby:3.1-slim",
             "ENV BUNDLE_PATH=/srv/gems: the gems are not in /usr/local/bundle; one mkdir -p makes the application"
             " directory and a state directory outside it, which the program checks",
