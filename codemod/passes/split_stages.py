@@ -1033,6 +1033,8 @@ def _classify_run(
                 # and its dependencies are there.
                 outcome.app_code = True
                 continue
+            if program == "pip" and _installs(invocation) and _other_python(invocation, chain):
+                raise Decline(f"{describe(instruction)!r}: {invocation.display!r} is not the image's python {chain.version}: it installs where this pass does not copy")
             if program == "pip" and _installs(invocation):
                 user = "root" if invocation.sudo else model.user_at(instruction)
                 as_user = "--user" in invocation.args or user not in ("root", "0")
@@ -1473,6 +1475,16 @@ def _python_build(invocation: Invocation) -> bool:
 def _pip_elsewhere(invocation: Invocation, besides_user: bool = False) -> bool:
     places = ("-t", "--target", "--prefix", "--root") if besides_user else ("--user", "-t", "--target", "--prefix", "--root")
     return any(a in places or a.startswith(("--target=", "--prefix=", "--root=")) for a in invocation.args)
+
+
+def _other_python(invocation: Invocation, chain: runtimes.Toolchain) -> bool:
+    """``pip3`` on a python:2 image (or ``pip2`` on python:3): a distribution's pip, which
+    installs into its own python's directories."""
+    spelled = (invocation.spelled or "").split()[0] if invocation.spelled else ""
+    match = re.fullmatch(r"(?:pip|python)(\d)(?:\.\d+)?", spelled)
+    if match is None or not chain.version:
+        return False
+    return match.group(1) != chain.version.split(".")[0]
 
 
 def _installs(invocation: Invocation) -> bool:
