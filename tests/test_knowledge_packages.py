@@ -34,6 +34,8 @@ def release(image: str) -> Release:
     return release_of(ref)
 
 
+JESSIE = Release("debian", (8,), "jessie")
+STRETCH = Release("debian", (9,), "stretch")
 BUSTER = Release("debian", (10,), "buster")
 BULLSEYE = Release("debian", (11,), "bullseye")
 BOOKWORM = Release("debian", (12,), "bookworm")
@@ -43,6 +45,7 @@ DEBIAN_FLOATING = Release("debian")  # python:3.11: a Debian release, which one 
 FOCAL = Release("ubuntu", (20, 4), "focal")
 JAMMY = Release("ubuntu", (22, 4), "jammy")
 NOBLE = Release("ubuntu", (24, 4), "noble")
+ALPINE_3_10 = Release("alpine", (3, 10))
 ALPINE_3_16 = Release("alpine", (3, 16))
 ALPINE_3_19 = Release("alpine", (3, 19))
 ALPINE_FLOATING = Release("alpine", None, None, (3, 3))  # node:18-alpine
@@ -317,18 +320,100 @@ def test_runtime_of(family: str, name: str, rel: Release | None, runtime: tuple[
         # A release the row does not name.
         ("apt", "libxml2-dev", FORKY),  # renamed libxml2-16 after trixie
         ("apt", "libxml2-dev", Release("debian", None, "sid", (13,))),
-        ("apt", "libzip-dev", TRIXIE),
+        ("apt", "libzip-dev", FORKY),
         ("apt", "libjpeg-dev", Release("debian", (7,), "wheezy")),  # before the horizon
         ("apt", "libpq-dev", Release("debian", (7,), "wheezy")),
         ("apt", "libjpeg62-turbo-dev", JAMMY),  # Debian's name
         ("apk", "openssl-dev", Release("alpine", (3, 8))),  # LibreSSL years
-        ("apk", "mariadb-dev", ALPINE_FLOATING),
+        ("apk", "mariadb-dev", Release("alpine", (3, 8))),  # before the horizon
+        # Left out: versioned library subpackages (libressl<version>-libcrypto...), and vips
+        # not checked in 3.10.
+        ("apk", "libressl-dev", ALPINE_FLOATING),
+        ("apk", "vips-dev", ALPINE_3_10),
         ("yum", "openssl-devel", Release("opensuse", (15, 5))),  # zypper names differ
         ("yum", "openssl-devel", None),
     ],
 )
 def test_runtime_of_unknown(family: str, name: str, rel: Release | None) -> None:
     assert runtime_of(family, name, rel) is None
+
+
+@pytest.mark.parametrize(
+    "name, rel, runtime",
+    [
+        # Names that changed from release to release.
+        ("libicu-dev", JESSIE, ("libicu52",)),
+        ("libicu-dev", STRETCH, ("libicu57",)),
+        ("libicu-dev", BUSTER, ("libicu63",)),
+        ("libldap2-dev", STRETCH, ("libldap-2.4-2",)),
+        ("libldap2-dev", BOOKWORM, ("libldap-2.5-0",)),
+        ("libxml2-dev", JESSIE, ("libxml2",)),
+        ("libxml2-dev", STRETCH, ("libxml2",)),
+        ("libssl-dev", JESSIE, ("libssl1.0.0",)),
+        ("libssl-dev", STRETCH, ("libssl1.1",)),
+        # curl's libcurl3 -> libcurl4 rename came with buster, not stretch.
+        ("libcurl4-openssl-dev", JESSIE, ("libcurl3",)),
+        ("libcurl4-openssl-dev", STRETCH, ("libcurl3",)),
+        ("libcurl4-openssl-dev", BUSTER, ("libcurl4",)),
+        ("libcurl4-openssl-dev", TRIXIE, ("libcurl4t64",)),
+        ("libpng12-dev", JESSIE, ("libpng12-0",)),
+        ("libpng-dev", STRETCH, ("libpng16-16",)),
+        ("libzip-dev", STRETCH, ("libzip4",)),
+        ("libzip-dev", TRIXIE, ("libzip5",)),
+        ("libmemcached-dev", STRETCH, ("libmemcached11", "libmemcachedutil2")),
+        ("libmemcached-dev", TRIXIE, ("libmemcached11t64", "libmemcachedutil2t64")),
+        ("default-libmysqlclient-dev", STRETCH, ("libmariadbclient18",)),
+        ("libmariadbclient-dev", BUSTER, ("libmariadb3",)),
+        ("libmysqlclient-dev", JESSIE, ("libmysqlclient18",)),
+        ("libsnmp-dev", BUSTER, ("libsnmp30",)),
+        ("libsnmp-dev", BOOKWORM, ("libsnmp40", "libnetsnmptrapd40")),
+        ("libtidy-dev", TRIXIE, ("libtidy58",)),
+        ("libvpx-dev", BUSTER, ("libvpx5",)),
+        ("libmagickwand-dev", TRIXIE, ("libmagickwand-7.q16-10",)),
+        ("gfortran", STRETCH, ("libgfortran3",)),
+        # The same name on every Debian release: known even when the release is not.
+        ("libmcrypt-dev", DEBIAN_FLOATING, ("libmcrypt4",)),
+        ("libmcrypt-dev", JESSIE, ("libmcrypt4",)),
+        ("libxpm-dev", DEBIAN_FLOATING, ("libxpm4",)),
+        ("libvorbis-dev", DEBIAN_FLOATING, ("libvorbis0a", "libvorbisenc2", "libvorbisfile3")),
+        ("libgmp3-dev", BUSTER, ("libgmp10",)),
+    ],
+)
+def test_runtime_of_per_release(name: str, rel: Release, runtime: tuple[str, ...]) -> None:
+    assert runtime_of("apt", name, rel) == runtime
+
+
+@pytest.mark.parametrize(
+    "name, rel",
+    [
+        # The package did not exist in that release: the pass declines.
+        ("libpng12-dev", STRETCH),  # libpng 1.2 went with jessie
+        ("libpng12-dev", BOOKWORM),
+        ("libmysqlclient-dev", STRETCH),  # MariaDB from stretch on, nothing provides the name
+        ("libmysqlclient-dev", BUSTER),
+        ("libatlas-base-dev", TRIXIE),
+        ("libqt5webkit5-dev", TRIXIE),
+        ("libpcre3-dev", TRIXIE),
+        # Not checked for that release.
+        ("libmp3lame-dev", STRETCH),
+        ("libjbig-dev", STRETCH),
+        # Names differ between releases: an unknown Debian release settles nothing.
+        ("libicu-dev", DEBIAN_FLOATING),
+        ("libcurl4-openssl-dev", DEBIAN_FLOATING),
+        ("libtheora-dev", DEBIAN_FLOATING),
+    ],
+)
+def test_runtime_of_per_release_unknown(name: str, rel: Release) -> None:
+    assert runtime_of("apt", name, rel) is None
+
+
+def test_runtime_of_mariadb_connector_on_alpine() -> None:
+    """Alpine's MySQL client headers (mariadb-dev, which provides mysql-dev) link MariaDB
+    Connector/C from 3.9 on, also when the image's Alpine release is not known."""
+    for name in ("mysql-dev", "mariadb-dev", "mariadb-connector-c-dev"):
+        assert runtime_of("apk", name, ALPINE_3_10) == ("mariadb-connector-c",)
+        assert runtime_of("apk", name, ALPINE_FLOATING) == ("mariadb-connector-c",)
+    assert runtime_of("apk", "libev-dev", ALPINE_3_10) == ("libev",)
 
 
 def test_runtime_of_images() -> None:
@@ -340,6 +425,11 @@ def test_runtime_of_images() -> None:
     assert runtime_of("apk", "openssl-dev", release("python:3.11-alpine3.16")) == ("libssl1.1",)
     assert runtime_of("apk", "libffi-dev", release("node:18-alpine")) == ("libffi",)
     assert runtime_of("yum", "postgresql-devel", release("rockylinux:9")) == ("libpq",)
+    assert runtime_of("apt", "libicu-dev", release("php:7.2-fpm-stretch")) == ("libicu57",)
+    assert runtime_of("apt", "libcurl4-openssl-dev", release("php:5.6-apache-jessie")) == ("libcurl3",)
+    assert runtime_of("apt", "libmcrypt-dev", release("php:7.1-apache")) == ("libmcrypt4",)
+    assert runtime_of("apt", "libicu-dev", release("php:7.1-apache")) is None
+    assert runtime_of("apk", "mysql-dev", release("python:3.7-alpine3.10")) == ("mariadb-connector-c",)
 
 
 # --- split ---------------------------------------------------------------------------------------

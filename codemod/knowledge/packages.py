@@ -15,8 +15,11 @@ Every runtime row names the releases it holds on; a release it does not name get
 a guess, and the pass then declines naming the package. Sources: Debian's package pages
 (packages.debian.org/<codename>/<package>: the ``Depends`` of each ``-dev`` package), Ubuntu's
 (packages.ubuntu.com), Alpine's (pkgs.alpinelinux.org and the aports ``APKBUILD`` subpackages),
-and the RHEL/Fedora package sets. The bookworm rows were checked against bookworm's package
-index (``apt-cache show``), most trixie rows against a trixie image's installed packages.
+and the RHEL/Fedora package sets. Every apt answer for bullseye, bookworm and trixie was
+checked against those releases' package indexes (deb.debian.org, main): each runtime package
+is a package of the release and in the ``Depends`` closure of its header package. Archived
+releases (jessie, stretch, buster) have no reachable index: their rows name the source they
+were checked against, and a release no source confirms is left out.
 """
 
 from __future__ import annotations
@@ -355,9 +358,13 @@ Rows = dict[str, tuple[str, ...]]
 #: names the release answers. A package with no row, or no row for the release, is not known.
 RUNTIME: dict[tuple[str, str], Rows] = {
     # ---- apt: Debian (packages.debian.org/<codename>/<name>-dev, "Depends") and Ubuntu
-    # (packages.ubuntu.com). Codenames: buster 10, bullseye 11, bookworm 12, trixie 13; bionic
-    # 18.04, focal 20.04, jammy 22.04, noble 24.04. Trixie and noble renamed the libraries
-    # whose ABI has a time_t ("t64": libssl3t64, libcurl4t64...).
+    # (packages.ubuntu.com). Codenames: jessie 8, stretch 9, buster 10, bullseye 11, bookworm
+    # 12, trixie 13; bionic 18.04, focal 20.04, jammy 22.04, noble 24.04. Trixie and noble
+    # renamed the libraries whose ABI has a time_t ("t64": libssl3t64, libcurl4t64...).
+    # Jessie and stretch names (archived, no index reachable): from the binary package lists
+    # of their security advisories (DSA/DLA, "+deb8u"/"+deb9u" versions) where one names the
+    # library, else from the .deb file names of that release's pool; a release no such source
+    # confirms is left out.
     # Part of every base image.
     ("apt", "libc6-dev"): {"*": ()},
     ("apt", "libc-dev"): {"*": ()},
@@ -369,6 +376,9 @@ RUNTIME: dict[tuple[str, str], Rows] = {
     # Names that never changed (jessie/trusty on).
     ("apt", "libpq-dev"): {"*": ("libpq5",)},
     ("apt", "zlib1g-dev"): {"*": ("zlib1g",)},
+    # A virtual package that zlib1g-dev alone provides (packages.debian.org/buster/libz-dev,
+    # bullseye to trixie indexes, packages.ubuntu.com).
+    ("apt", "libz-dev"): {"buster, bullseye, bookworm, trixie, jammy, noble": ("zlib1g",)},
     ("apt", "libsqlite3-dev"): {"*": ("libsqlite3-0",)},
     ("apt", "libyaml-dev"): {"*": ("libyaml-0-2",)},
     ("apt", "libfreetype6-dev"): {"*": ("libfreetype6",)},
@@ -414,39 +424,54 @@ RUNTIME: dict[tuple[str, str], Rows] = {
     ("apt", "libjpeg-turbo8-dev"): {"ubuntu": ("libjpeg-turbo8",)},
     # Names that depend on the release.
     ("apt", "libxml2-dev"): {
-        # sid (after trixie) renamed it libxml2-16 with libxml2 2.14.
-        "buster, bullseye, bookworm, trixie, bionic, focal, jammy, noble": ("libxml2",),
+        # sid (after trixie) renamed it libxml2-16 with libxml2 2.14. Jessie, stretch: DSA lists.
+        "jessie, stretch, buster, bullseye, bookworm, trixie, bionic, focal, jammy, noble": ("libxml2",),
     },
     ("apt", "default-libmysqlclient-dev"): {
-        # Debian: -> libmariadb-dev-compat -> libmariadb-dev -> libmariadb3 (buster on; stretch
-        # had libmariadbclient18). Ubuntu: -> libmysqlclient-dev (MySQL 5.7 in bionic, 8.0 after).
+        # Debian: -> libmariadb-dev-compat -> libmariadb-dev -> libmariadb3 (buster on; stretch:
+        # -> libmariadbclient-dev-compat, MariaDB 10.1's libmariadbclient18, both in stretch's
+        # DSA lists). Ubuntu: -> libmysqlclient-dev (MySQL 5.7 in bionic, 8.0 after).
+        "stretch": ("libmariadbclient18",),
         "buster, bullseye, bookworm, trixie": ("libmariadb3",),
         "bionic": ("libmysqlclient20",),
         "focal, jammy, noble": ("libmysqlclient21",),
     },
     ("apt", "libmariadb-dev"): {"buster, bullseye, bookworm, trixie, focal, jammy, noble": ("libmariadb3",)},
     ("apt", "libmariadb-dev-compat"): {"buster, bullseye, bookworm, trixie, focal, jammy, noble": ("libmariadb3",)},
-    ("apt", "libmysqlclient-dev"): {"bionic": ("libmysqlclient20",), "focal, jammy, noble": ("libmysqlclient21",)},
+    # MariaDB 10.1 (stretch): libmariadbclient18; buster's libmariadbclient-dev is transitional
+    # (-> libmariadb-dev); bullseye dropped it.
+    ("apt", "libmariadbclient-dev"): {"stretch": ("libmariadbclient18",), "buster": ("libmariadb3",)},
+    # Jessie: MySQL 5.5 (DSA lists). Stretch on, Debian has no libmysqlclient-dev (nor a
+    # package providing it): no row.
+    ("apt", "libmysqlclient-dev"): {
+        "jessie": ("libmysqlclient18",),
+        "bionic": ("libmysqlclient20",),
+        "focal, jammy, noble": ("libmysqlclient21",),
+    },
     ("apt", "libffi-dev"): {
         "buster, bionic": ("libffi6",),
         "bullseye, focal": ("libffi7",),
         "bookworm, trixie, jammy, noble": ("libffi8",),
     },
-    ("apt", "libssl-dev"): {
-        "buster, bullseye, bionic, focal": ("libssl1.1",),
+    ("apt", "libssl-dev"): {  # jessie, stretch: DSA lists
+        "jessie": ("libssl1.0.0",),
+        "stretch, buster, bullseye, bionic, focal": ("libssl1.1",),
         "bookworm, jammy": ("libssl3",),
         "trixie, noble": ("libssl3t64",),
     },
-    ("apt", "libpng-dev"): {
-        "buster, bullseye, bookworm, bionic, focal, jammy": ("libpng16-16",),
+    ("apt", "libpng-dev"): {  # stretch: libpng1.6 1.6.28 (its pool's libpng16-16_1.6.28-1 .debs)
+        "stretch, buster, bullseye, bookworm, bionic, focal, jammy": ("libpng16-16",),
         "trixie, noble": ("libpng16-16t64",),
     },
+    # curl renamed libcurl3 to libcurl4 in 7.58 (buster): stretch (7.52) still has libcurl3
+    # and no libcurl4 (DSA lists of jessie and stretch).
     ("apt", "libcurl4-openssl-dev"): {
+        "jessie, stretch": ("libcurl3",),
         "buster, bullseye, bookworm, bionic, focal, jammy": ("libcurl4",),
         "trixie, noble": ("libcurl4t64",),
     },
     ("apt", "libcurl4-gnutls-dev"): {
-        "buster, bullseye, bookworm, bionic, focal, jammy": ("libcurl3-gnutls",),
+        "jessie, stretch, buster, bullseye, bookworm, bionic, focal, jammy": ("libcurl3-gnutls",),
         "trixie, noble": ("libcurl3t64-gnutls",),
     },
     ("apt", "libgeos-dev"): {
@@ -457,8 +482,8 @@ RUNTIME: dict[tuple[str, str], Rows] = {
         "buster, bullseye, bookworm, bionic, focal, jammy": ("libmagic1",),
         "trixie, noble": ("libmagic1t64",),
     },
-    ("apt", "libldap2-dev"): {  # bookworm: provided by libldap-dev
-        "buster, bullseye, bionic, focal": ("libldap-2.4-2",),
+    ("apt", "libldap2-dev"): {  # bookworm: provided by libldap-dev; jessie, stretch: DSA lists
+        "jessie, stretch, buster, bullseye, bionic, focal": ("libldap-2.4-2",),
         "bookworm, jammy": ("libldap-2.5-0",),
         "trixie, noble": ("libldap2",),
     },
@@ -466,8 +491,13 @@ RUNTIME: dict[tuple[str, str], Rows] = {
         "bookworm, jammy": ("libldap-2.5-0",),
         "trixie, noble": ("libldap2",),
     },
-    ("apt", "libzip-dev"): {"buster, bullseye, bookworm": ("libzip4",)},
-    ("apt", "libicu-dev"): {
+    ("apt", "libzip-dev"): {  # stretch: libzip 1.1 (libzip4 beside stretch's libsodium18, libcurl3)
+        "stretch, buster, bullseye, bookworm": ("libzip4",),
+        "trixie": ("libzip5",),
+    },
+    ("apt", "libicu-dev"): {  # jessie, stretch: DSA lists
+        "jessie": ("libicu52",),
+        "stretch": ("libicu57",),
         "buster": ("libicu63",),
         "bullseye": ("libicu67",),
         "bookworm": ("libicu72",),
@@ -479,9 +509,10 @@ RUNTIME: dict[tuple[str, str], Rows] = {
     },
     ("apt", "libonig-dev"): {
         "buster, bullseye, bookworm, trixie, focal, jammy, noble": ("libonig5",),
-        "bionic": ("libonig4",),
+        "stretch, bionic": ("libonig4",),  # stretch: DSA lists
     },
     ("apt", "libwebp-dev"): {  # Pillow links libwebp, libwebpmux and libwebpdemux
+        "stretch": ("libwebp6", "libwebpmux2", "libwebpdemux2"),  # webp 0.5 (DSA lists)
         "buster, bullseye, bionic, focal": ("libwebp6", "libwebpmux3", "libwebpdemux2"),
         "bookworm, trixie, jammy, noble": ("libwebp7", "libwebpmux3", "libwebpdemux2"),
     },
@@ -511,8 +542,8 @@ RUNTIME: dict[tuple[str, str], Rows] = {
     ("apt", "libsodium-dev"): {"buster, bullseye, bookworm, trixie, bionic, focal, jammy, noble": ("libsodium23",)},
     ("apt", "libzstd-dev"): {"buster, bullseye, bookworm, trixie, bionic, focal, jammy, noble": ("libzstd1",)},
     ("apt", "libtiff-dev"): {"buster, bullseye, focal, jammy": ("libtiff5",), "bookworm, trixie, noble": ("libtiff6",)},
-    ("apt", "libtiff5-dev"): {"buster, bullseye, focal, jammy": ("libtiff5",), "bookworm": ("libtiff6",)},
-    ("apt", "libopenjp2-7-dev"): {"buster, bullseye, bookworm, trixie, bionic, focal, jammy, noble": ("libopenjp2-7",)},
+    ("apt", "libtiff5-dev"): {"stretch, buster, bullseye, focal, jammy": ("libtiff5",), "bookworm": ("libtiff6",)},
+    ("apt", "libopenjp2-7-dev"): {"stretch, buster, bullseye, bookworm, trixie, bionic, focal, jammy, noble": ("libopenjp2-7",)},
     ("apt", "libturbojpeg0-dev"): {"buster, bullseye, bookworm, trixie, focal, jammy, noble": ("libturbojpeg0",)},
     ("apt", "libmaxminddb-dev"): {"buster, bullseye, bookworm, trixie, bionic, focal, jammy, noble": ("libmaxminddb0",)},
     ("apt", "libbrotli-dev"): {"buster, bullseye, bookworm, trixie, bionic, focal, jammy, noble": ("libbrotli1",)},
@@ -522,18 +553,27 @@ RUNTIME: dict[tuple[str, str], Rows] = {
     ("apt", "libjemalloc-dev"): {"buster, bullseye, bookworm, trixie": ("libjemalloc2",)},
     ("apt", "libargon2-dev"): {"buster, bullseye, bookworm, trixie": ("libargon2-1",)},
     ("apt", "libglib2.0-dev"): {"buster, bullseye, bookworm, bionic, focal, jammy": ("libglib2.0-0",), "trixie, noble": ("libglib2.0-0t64",)},
-    ("apt", "libgnutls28-dev"): {"buster, bullseye, bookworm, focal, jammy": ("libgnutls30",), "trixie, noble": ("libgnutls30t64",)},
+    ("apt", "libgnutls28-dev"): {"stretch, buster, bullseye, bookworm, focal, jammy": ("libgnutls30",), "trixie, noble": ("libgnutls30t64",)},
     ("apt", "libssh2-1-dev"): {"buster, bullseye, bookworm, bionic, focal, jammy": ("libssh2-1",), "trixie, noble": ("libssh2-1t64",)},
     ("apt", "libxmlsec1-dev"): {  # python-xmlsec links libxmlsec1 and its openssl backend
         "buster, bullseye, bookworm": ("libxmlsec1", "libxmlsec1-openssl"),
         "trixie": ("libxmlsec1t64", "libxmlsec1t64-openssl"),
     },
-    ("apt", "libaio-dev"): {"buster, bullseye, bookworm, bionic, focal, jammy": ("libaio1",), "noble": ("libaio1t64",)},
+    ("apt", "libaio-dev"): {"stretch, buster, bullseye, bookworm, bionic, focal, jammy": ("libaio1",), "trixie, noble": ("libaio1t64",)},
     ("apt", "libpcap-dev"): {"buster, bullseye, bookworm": ("libpcap0.8",)},
     ("apt", "libc-ares-dev"): {"buster, bullseye, bookworm": ("libc-ares2",)},
     ("apt", "libsnappy-dev"): {"buster, bullseye, bookworm, bionic, focal, jammy": ("libsnappy1v5",)},
-    ("apt", "libmemcached-dev"): {"buster, bullseye, bookworm, bionic, focal, jammy": ("libmemcached11",)},
-    ("apt", "libmagickwand-dev"): {"buster, bullseye, bookworm": ("libmagickwand-6.q16-6",)},  # trixie moved to ImageMagick 7
+    # libmemcached 1.0.18 (jessie to bookworm): php-memcached links libmemcachedutil too, which
+    # libmemcached11 does not pull (docker-php-extension-installer keeps libmemcachedutil2).
+    ("apt", "libmemcached-dev"): {
+        "jessie, stretch, buster, bullseye, bookworm, bionic, focal, jammy": ("libmemcached11", "libmemcachedutil2"),
+        "trixie, noble": ("libmemcached11t64", "libmemcachedutil2t64"),  # libmemcached 1.1.4
+    },
+    ("apt", "libmagickwand-dev"): {  # stretch: DSA lists; trixie moved to ImageMagick 7
+        "stretch": ("libmagickwand-6.q16-3",),
+        "buster, bullseye, bookworm": ("libmagickwand-6.q16-6",),
+        "trixie": ("libmagickwand-7.q16-10",),
+    },
     ("apt", "libmagickcore-dev"): {"buster, bullseye, bookworm": ("libmagickcore-6.q16-6",)},
     ("apt", "libvips-dev"): {"buster, bullseye, bookworm": ("libvips42",)},
     ("apt", "libproj-dev"): {"buster": ("libproj13",), "bullseye": ("libproj19",), "bookworm": ("libproj25",), "focal": ("libproj15",), "jammy": ("libproj22",)},
@@ -542,8 +582,47 @@ RUNTIME: dict[tuple[str, str], Rows] = {
     ("apt", "unixodbc-dev"): {"buster, bullseye": ("libodbc1",), "bookworm, trixie": ("libodbc2",)},
     ("apt", "tk-dev"): {"buster, bullseye, bookworm, trixie, bionic, focal, jammy, noble": ("libtk8.6", "libtcl8.6")},
     ("apt", "tcl-dev"): {"buster, bullseye, bookworm, trixie, bionic, focal, jammy, noble": ("libtcl8.6",)},
+    # libpng 1.2: jessie (DSA lists); stretch dropped libpng12, so no row after.
+    ("apt", "libpng12-dev"): {"jessie": ("libpng12-0",)},
+    # The same name from jessie on: jessie and stretch from docker-php-extension-installer's
+    # per-extension runtime packages (mcrypt: libmcrypt4, pspell: libaspell15, gd: libxpm4)
+    # and DSA lists (libxpm4, libvorbis0a, libexif12, libaspell15 in +deb8u/+deb9u versions),
+    # buster from its DSA lists and packages.debian.org/buster, bullseye to trixie from their
+    # indexes.
+    ("apt", "libmcrypt-dev"): {"debian": ("libmcrypt4",), "jammy, noble": ("libmcrypt4",)},
+    ("apt", "libaspell-dev"): {"debian": ("libaspell15",)},
+    ("apt", "libxpm-dev"): {"debian": ("libxpm4",)},
+    ("apt", "libvorbis-dev"): {"debian": ("libvorbis0a", "libvorbisenc2", "libvorbisfile3")},
+    ("apt", "libexif-dev"): {"debian": ("libexif12",)},
+    # Names checked for buster (DSA lists, packages.debian.org/buster) to trixie; older
+    # releases left out.
+    ("apt", "libgmp3-dev"): {"buster, bullseye, bookworm, trixie, jammy, noble": ("libgmp10",)},  # -> libgmp-dev
+    ("apt", "libjbig-dev"): {"buster, bullseye, bookworm, trixie": ("libjbig0",)},
+    ("apt", "libxmp-dev"): {"buster, bullseye, bookworm, trixie": ("libxmp4",)},
+    ("apt", "libgeoip-dev"): {"buster, bullseye, bookworm": ("libgeoip1",), "trixie": ("libgeoip1t64",)},
+    ("apt", "libtidy-dev"): {"buster, bullseye, bookworm": ("libtidy5deb1",), "trixie": ("libtidy58",)},
+    ("apt", "libsnmp-dev"): {
+        "buster": ("libsnmp30",),  # net-snmp 5.7
+        "bullseye, bookworm": ("libsnmp40", "libnetsnmptrapd40"),
+        "trixie": ("libsnmp40t64", "libnetsnmptrapd40t64"),
+    },
+    ("apt", "libvpx-dev"): {"buster": ("libvpx5",), "bullseye": ("libvpx6",), "bookworm": ("libvpx7",), "trixie": ("libvpx9",)},
+    # Names checked for bullseye to trixie only (their indexes).
+    ("apt", "libmp3lame-dev"): {"bullseye, bookworm, trixie": ("libmp3lame0",)},
+    ("apt", "libspeex-dev"): {"bullseye, bookworm, trixie": ("libspeex1",)},
+    ("apt", "libtheora-dev"): {"bullseye, bookworm": ("libtheora0",), "trixie": ("libtheora0", "libtheoradec1", "libtheoraenc1")},
+    ("apt", "libx264-dev"): {"bullseye": ("libx264-160",), "bookworm, trixie": ("libx264-164",)},
+    ("apt", "libldb-dev"): {"bullseye, bookworm, trixie": ("libldb2",)},
+    ("apt", "libqt5webkit5-dev"): {"bullseye, bookworm": ("libqt5webkit5",)},  # not in trixie
+    ("apt", "libatlas-base-dev"): {"bullseye, bookworm": ("libatlas3-base",)},  # not in trixie
+    # ncurses' terminfo library; trixie has libtinfo-dev only as libncurses-dev's Provides.
+    ("apt", "libtinfo-dev"): {"bullseye, bookworm, trixie": ("libtinfo6",)},
     # Toolchains whose output needs a library the base image may lack.
-    ("apt", "gfortran"): {"buster, bullseye, bookworm, trixie, focal, jammy, noble": ("libgfortran5",), "bionic": ("libgfortran4",)},
+    ("apt", "gfortran"): {  # stretch: gcc-6's libgfortran3 (its pool's .debs)
+        "buster, bullseye, bookworm, trixie, focal, jammy, noble": ("libgfortran5",),
+        "bionic": ("libgfortran4",),
+        "stretch": ("libgfortran3",),
+    },
     # ---- apk: Alpine (pkgs.alpinelinux.org; aports main/<origin>/APKBUILD "subpackages").
     ("apk", "musl-dev"): {"*": ()},
     ("apk", "libc-dev"): {"*": ()},
@@ -595,9 +674,17 @@ RUNTIME: dict[tuple[str, str], Rows] = {
     ("apk", "fribidi-dev"): {"alpine": ("fribidi",)},
     ("apk", "unixodbc-dev"): {"alpine": ("unixodbc",)},
     ("apk", "freetds-dev"): {"alpine": ("freetds",)},
+    ("apk", "libev-dev"): {"alpine": ("libev",)},  # main/libev: libev holds libev.so.4
+    # MariaDB Connector/C (libmariadb.so.3, and libmysqlclient.so as a link in its -dev) took
+    # over the client library from mariadb-client-libs in 3.8: mariadb-dev depends on
+    # mariadb-connector-c-dev and provides mysql-dev (aports main/mariadb). Checked for 3.9
+    # (tarantool/docker#196: pkgs.alpinelinux.org v3.9 contents), 3.10 (tnir/mysqlclient's
+    # python:*-alpine3.10 images keep only mariadb-connector-c-dev at run time) and 3.11 on
+    # (pkgs.alpinelinux.org).
+    ("apk", "mariadb-dev"): {"alpine": ("mariadb-connector-c",)},
+    ("apk", "mysql-dev"): {"alpine": ("mariadb-connector-c",)},
+    ("apk", "mariadb-connector-c-dev"): {"alpine": ("mariadb-connector-c",)},
     # Subpackages whose first release we could not pin: known from 3.12 on.
-    ("apk", "mariadb-dev"): {"alpine 3.12+": ("mariadb-connector-c",)},  # libmariadb.so.3
-    ("apk", "mariadb-connector-c-dev"): {"alpine 3.12+": ("mariadb-connector-c",)},
     ("apk", "icu-dev"): {"alpine 3.12+": ("icu-libs",)},
     ("apk", "openldap-dev"): {"alpine 3.12+": ("libldap",)},
     ("apk", "cyrus-sasl-dev"): {"alpine 3.12+": ("libsasl",)},
