@@ -93,6 +93,15 @@ INSTALL_CACHES: dict[str, InstallCache] = {
 }
 
 
+#: Variables the toolchain images set that Dockerfiles name packages with: (ecosystem, distro
+#: family) -> name -> value. The php images' PHPIZE_DEPS (the compilers and tools phpize needs;
+#: docker-library/php, Dockerfile-linux.template).
+IMAGE_ENV: dict[tuple[str, str], dict[str, str]] = {
+    ("php", "debian"): {"PHPIZE_DEPS": "autoconf dpkg-dev file g++ gcc libc-dev make pkg-config re2c"},
+    ("php", "alpine"): {"PHPIZE_DEPS": "autoconf dpkg-dev dpkg file g++ gcc libc-dev make pkgconf re2c"},
+}
+
+
 #: Settings that move where the dependency install writes, by ecosystem: (ENV name, install
 #: flags taking the path). bundler: BUNDLE_PATH (``bundle install --path``, ``bundle config set
 #: path``; ``--deployment`` means vendor/bundle in the application), GEM_HOME for ``gem install``.

@@ -855,6 +855,8 @@ def _classify_run(
             if sub in installs:
                 names = [p for p in commands.positionals(invocation, BY_NAME[name])[1:] if not p.startswith("-")]
                 if any("$" in n for n in names):
+                    names = _expanded_packages(names, model, instruction, chain)
+                if any("$" in n for n in names):
                     raise Decline(f"{describe(instruction)!r}: packages named by variables")
                 names = [n for n in names if packages.package_name(family, n) not in plan.removed]
                 extra = _BUILD_ONLY_FOR.get(eco, frozenset())
@@ -1002,7 +1004,7 @@ def _classify_run(
         if program in _SYSTEM_SETUP or program == "ssh-keygen" and "-A" in args:
             replay_commands.append(_text_of(invocation, instruction, step))
             continue
-        if eco == "php" and _composer_installer(invocation):
+        if eco == "php" and (_composer_installer(invocation) or program == "php" and invocation.args[:1] in ((), ("--",)) and "getcomposer.org/installer" in instruction.text):
             # The runtime stage is the same php image: composer is installed there again as the
             # original did (an image that ships composer may be used to run it).
             replay_commands.append(_text_of(invocation, instruction, step))
@@ -1434,6 +1436,23 @@ _LOCAL_INSTALLS: dict[str, frozenset[str]] = {
     "composer": frozenset({"install", "require", "update"}),
     "bundle": frozenset({"install"}),
 }
+
+
+def _expanded_packages(names: list[str], model: Model, instruction: Instruction, chain: runtimes.Toolchain) -> list[str]:
+    """Package names with the file's ARG/ENV values and the base image's own variables
+    (``$PHPIZE_DEPS``) put in; a name still holding a variable stays as it is."""
+    family = chain.release.family if chain.release else None
+    image_env = runtimes.IMAGE_ENV.get((chain.ecosystem, "alpine" if family == "alpine" else "debian"), {})
+    out: list[str] = []
+    for name in names:
+        value = name
+        for key, text in image_env.items():
+            value = value.replace("${" + key + "}", text).replace("$" + key, text)
+        if "$" in value:
+            expanded = model.expand(value, instruction)
+            value = expanded if expanded is not None else value
+        out.extend(value.split())
+    return out
 
 
 def _local_install_inside(invocation: Invocation, cwd: str, carried: list[str], model: Model, instruction: Instruction) -> bool:
