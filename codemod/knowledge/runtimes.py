@@ -187,8 +187,35 @@ def _library_slim(ref: ImageRef, ecosystem: str, node_order: bool) -> Toolchain:
     return Toolchain(ecosystem, f"{_prefix(ref)}:{new}", version=version, release=release)
 
 
+#: The Alpine release a version's first ``-alpine`` image was built on: a lower bound for a tag
+#: that names no release (``php:8.3-fpm-alpine``), which moves to newer releases only.
+#: (from version, Alpine release), newest first.
+ALPINE_FLOOR: dict[str, tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]] = {
+    "php": (((8, 4), (3, 20)), ((8, 3), (3, 18)), ((8, 2), (3, 16)), ((8, 1), (3, 14)), ((8, 0), (3, 12))),
+    "python": (((3, 13), (3, 20)), ((3, 12), (3, 18)), ((3, 11), (3, 16)), ((3, 10), (3, 14)), ((3, 9), (3, 12))),
+    "node": (((22,), (3, 19)), ((20,), (3, 17)), ((18,), (3, 15)), ((16,), (3, 13)), ((14,), (3, 11))),
+}
+
+
+def _alpine_floor(release: Release, ecosystem: str, tag: str) -> Release:
+    word = _version_word(tag)
+    if word is None:
+        return release
+    version = tuple(int(x) for x in word.split("."))
+    for since, floor in ALPINE_FLOOR.get(ecosystem, ()):
+        if version[: len(since)] >= since:
+            return Release("alpine", None, None, at_least=floor)
+    return release
+
+
 def _with_default(release: Release, ecosystem: str, tag: str) -> Release:
-    """A Debian release without a codename gets the one the version's last build had."""
+    """A Debian release without a codename gets the one the version's last build had; an
+    Alpine one without a version the release of the version's first build as a lower bound."""
+    if release.family == "alpine" and release.version is None:
+        floored = _alpine_floor(release, ecosystem, tag)
+        if floored.at_least is not None and (release.at_least is None or floored.at_least > release.at_least):
+            return floored
+        return release
     if release.family != "debian" or release.codename:
         return release
     tokens = _tokens(tag)

@@ -855,7 +855,8 @@ def _classify_run(
             if sub in installs:
                 names = [p for p in commands.positionals(invocation, BY_NAME[name])[1:] if not p.startswith("-")]
                 if any("$" in n for n in names):
-                    names = _expanded_packages(names, model, instruction, chain)
+                    names, tools = _expanded_packages(names, model, instruction, chain)
+                    plan.dropped_packages.extend(t for t in tools if t not in plan.dropped_packages)
                 if any("$" in n for n in names):
                     raise Decline(f"{describe(instruction)!r}: packages named by variables")
                 names = [n for n in names if packages.package_name(family, n) not in plan.removed]
@@ -1438,21 +1439,23 @@ _LOCAL_INSTALLS: dict[str, frozenset[str]] = {
 }
 
 
-def _expanded_packages(names: list[str], model: Model, instruction: Instruction, chain: runtimes.Toolchain) -> list[str]:
+def _expanded_packages(names: list[str], model: Model, instruction: Instruction, chain: runtimes.Toolchain) -> tuple[list[str], list[str]]:
     """Package names with the file's ARG/ENV values and the base image's own variables
     (``$PHPIZE_DEPS``) put in; a name still holding a variable stays as it is."""
     family = chain.release.family if chain.release else None
     image_env = runtimes.IMAGE_ENV.get((chain.ecosystem, "alpine" if family == "alpine" else "debian"), {})
     out: list[str] = []
+    tools: list[str] = []  # the image's build tools (``$PHPIZE_DEPS``): build-only
     for name in names:
+        if name.strip("${}") in image_env and name in ("$" + name.strip("${}"), "${" + name.strip("${}") + "}"):
+            tools.extend(image_env[name.strip("${}")].split())
+            continue
         value = name
-        for key, text in image_env.items():
-            value = value.replace("${" + key + "}", text).replace("$" + key, text)
         if "$" in value:
             expanded = model.expand(value, instruction)
             value = expanded if expanded is not None else value
         out.extend(value.split())
-    return out
+    return out, tools
 
 
 def _local_install_inside(invocation: Invocation, cwd: str, carried: list[str], model: Model, instruction: Instruction) -> bool:
