@@ -362,6 +362,8 @@ class Model:
                         scope.env[key] = _expand(value, scope.env)
                 elif name == "workdir" and command.args:
                     path = _expand(command.args[0].text, scope.env)
+                    if path is not None and len(path) >= 2 and path[0] == path[-1] and path[0] in "'\"" and path[0] not in path[1:-1]:
+                        path = path[1:-1]  # WORKDIR "/app": BuildKit's word processing removes the quotes
                     if path is None:
                         scope.workdir = None
                     elif path.startswith("/"):

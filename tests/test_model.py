@@ -102,3 +102,11 @@ def test_windows_and_powershell_are_not_posix() -> None:
     assert not m.posix_shell(m.stages[0].instructions[-1])
     m = model("# escape=`\nFROM x\nRUN echo\n")
     assert not m.posix_shell(m.stages[0].instructions[-1])
+
+
+def test_quoted_workdir_is_the_path_inside_the_quotes() -> None:
+    # BuildKit expands WORKDIR's argument as a shell word: the quotes go.
+    tree = codemod.parse("FROM x\nWORKDIR '/app'\nRUN a\nWORKDIR \"/srv/data\"\nRUN b\nWORKDIR sub\nRUN c\n")
+    model = Model.of(tree)
+    runs = [i for i in tree.instructions if i.word == "run"]
+    assert [model.workdir(i) for i in runs] == ["/app", "/srv/data", "/srv/data/sub"]
