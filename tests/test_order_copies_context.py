@@ -149,3 +149,25 @@ def test_the_dockerfile_directory_is_the_context_only_when_it_holds_the_sources(
     # With the context, the manifests are named plainly; without it, the assumption is said.
     assert result.changed
     assert ("assumed" in result.changes[0].explanation) is (not sources_present)
+
+
+def test_a_prefetch_after_cd_names_its_folder_with_exact_manifests(tmp_path: Path) -> None:
+    dockerfile = "FROM node:20 AS web\nCOPY . /src\nRUN cd /src/web && yarn install --frozen-lockfile && yarn build\nFROM nginx:1.27\nCOPY --from=web /src/web/dist /usr/share/nginx/html\n"
+    result = _run(tmp_path, dockerfile, **{"web/package.json": "{}", "web/yarn.lock": "", ".dockerignore": "**/node_modules\n"})
+    assert "COPY web/package.json web/yarn.lock /src/web/\nRUN yarn --cwd /src/web install --frozen-lockfile && yarn cache clean || true\nCOPY . /src\n" in result.text
+    assert "RUN cd /src/web && yarn install --frozen-lockfile && yarn build\n" in result.text
+
+
+def test_a_node_modules_the_context_holds_is_removed_between_them_declines(tmp_path: Path) -> None:
+    dockerfile = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN rm -rf node_modules\nRUN npm ci\n"
+    result = _run(tmp_path, dockerfile, **{"package.json": "{}", "package-lock.json": "{}", ".dockerignore": "node_modules\n"})
+    assert not result.changed
+    assert any("'RUN rm -rf node_modules' stands between them" in n for n in _notes(result))
+
+
+def test_a_source_file_changed_between_them_stays_after_the_sources(tmp_path: Path) -> None:
+    dockerfile = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN sed -i 's/DEBUG = True/DEBUG = False/' app/settings.py\nRUN pip install --no-cache-dir -r requirements.txt\n"
+    result = _run(tmp_path, dockerfile, **{"requirements.txt": "flask\n", "app/settings.py": "DEBUG = True\n"})
+    assert result.text.endswith(
+        "COPY requirements.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nRUN sed -i 's/DEBUG = True/DEBUG = False/' app/settings.py\n"
+    )

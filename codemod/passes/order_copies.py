@@ -12,8 +12,24 @@ longer invalidates the dependency layer. An install that needs nothing but the m
 RUN is split there); where the build needs the sources (``go build``, ``poetry install``), a
 dependency-only step (``go mod download``, ``poetry install --no-root``) is inserted and the
 build stays. Instructions between the COPY and the install that the install may rely on and
-that do not read the sources (ENV, ARG, USER, LABEL, EXPOSE, system package installs) move
-along, in order.
+that do not read the sources (ENV, ARG, USER, LABEL, EXPOSE, system package installs, file
+tools on system files named in full) move along, in order; those the install neither reads nor
+makes (``chmod +x ./entrypoint.sh``, a ``sed -i`` or ``mv`` of a source file, a COPY of a
+config file or of a subfolder, a WORKDIR below where a prefetch names its folder) stay where
+they are, after the sources, unless what moves from after them would change them (a USER,
+SHELL, WORKDIR, PATH or locale, or a RUN that may write where they write).
+
+Inside the install's RUN: a literal ``cd`` before it goes with it; the commands before it that
+do not read the sources move with it (also before a dependency-only step: ``pip install poetry
+&& poetry install``); the commands right after it that do not read the sources (``npm cache
+clean --force``, ``rm -rf /var/cache/apk/*``) move along with it, so that its cleanup stays in
+its layer. What is left stays after the sources, without the ``cd`` (it names no relative
+path). A tolerant prefetch whose install is reached with ``cd`` (or a WORKDIR that stays)
+names the folder with the tool's own option (``composer --working-dir``, ``yarn --cwd``,
+``pnpm --dir``, ``mvn -f``, ``dotnet restore DIR``). Where ``go.mod`` was copied on its own
+into the install's folder or one above it, ``go mod download`` is added before the sources with
+nothing more to copy. An install whose RUN clones or unpacks a project and changes into it
+installs the download's manifests: that is not this pattern.
 
 With the build context (``--context``, a compose or bake file, or the Dockerfile's directory
 holding every COPY source) it copies exactly the manifests that exist and are not excluded by
@@ -39,16 +55,28 @@ again: the most common cache mistake in real Dockerfiles (hadolint and BuildKit 
 configuration must not (the ``verify`` command builds both to show it).
 
 ## Caveats (it declines, and says why with --explain)
-- An instruction between the source COPY and the install that may read the sources (a RUN it
-  cannot prove source-free, another COPY or ADD, WORKDIR, VOLUME), or a COPY whose sources or
-  destination use variables the moved instructions change.
+- An instruction between the source COPY and the install that may read the sources and that
+  the install may see or whose work it may change (a RUN it cannot read, a ``chmod -R`` of the
+  install's folder, a ``rm -rf node_modules``, a write to a manifest or to package-manager
+  configuration, another COPY of manifests or to configuration places, an ADD that may unpack an
+  archive, a WORKDIR, VOLUME), or one that stays while a USER, SHELL, WORKDIR, PATH or RUN that
+  moves from after it would change what it does; a COPY whose sources or destination use
+  variables the moved instructions change.
 - A COPY with several directory sources (without the context), ``--from``, ``--exclude``,
-  ``--parents``, a heredoc, or quoted or variable paths; an install in a RUN that is not its
-  first command, follows ``cd``, or is joined with ``;`` or ``||``.
-- Installs the table marks as needing the context (Yarn 2+, pnpm, composer, Maven, Gradle,
-  cargo, uv and pdm) when there is none; ``pip install -e``/``.``; Go before 1.16 or vendored;
+  ``--parents``, a heredoc, or quoted or variable paths.
+- A split of the install's RUN that would change it: the install joined with ``;`` or ``||``,
+  or the rest joined so (a failing install need not fail the build as written); a rest that
+  removes or rewrites what the moved part made (``npm prune``, ``rm -rf node_modules``, ``apt-get
+  purge``, ``chown -R`` of the folder), where the stage's layers are the final image's (the old
+  files would stay in a lower layer); a rest that needs the ``cd`` (hadolint DL3003 would count
+  one more RUN) or that hadolint would count more findings for (DL3009, DL3042, DL3013...);
+  commands before the install that read the sources, or, before a dependency-only step that is
+  not tolerant (``go mod download``), anything that cannot move with it; a ``cd`` before one.
+- Installs the table marks as needing the context (Gradle) when there is none; ``pip install -e``/``.``; Go before 1.16 or vendored;
   a manifest the ``.dockerignore`` excludes; ``node_modules`` (or ``.venv``, ``vendor``) present
   in the context and not excluded, which the later ``COPY . .`` would copy over the install.
+- Maven's and cargo's prefetches where the stage's files are the final image's (they download
+  more than the build uses: every plugin, every target's crates).
 - Windows images, a non-POSIX SHELL and the backtick escape.
 """
 
@@ -58,6 +86,7 @@ import dataclasses
 import fnmatch
 import functools
 import posixpath
+import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +109,7 @@ _METADATA = frozenset({"env", "arg", "user", "label", "expose", "stopsignal", "h
 _SOURCE_FREE = frozenset({
     "useradd", "groupadd", "adduser", "addgroup", "usermod", "mkdir", "ln", "echo", "printf", "true", ":",
     "export", "set", "unset", "locale-gen", "update-locale", "update-ca-certificates", "update-alternatives",
-    "corepack", "ldconfig", "a2enmod", "a2dismod", "a2ensite", "a2dissite", "a2enconf", "a2disconf",
+    "corepack", "ldconfig", "chpasswd", "a2enmod", "a2dismod", "a2ensite", "a2dissite", "a2enconf", "a2disconf",
     "docker-php-ext-install", "docker-php-ext-configure", "docker-php-ext-enable", "phpenmod",
 })
 #: Where a program installs packages that the later source COPY would copy over.
@@ -107,6 +136,8 @@ class _Plan:
     #: Extra (source, destination) COPYs for directories and workspace members.
     extra: list[tuple[str, str]] = field(default_factory=list)
     assumed: str = ""
+    #: The earlier COPY that put the manifests where the install finds them (nothing to copy).
+    above: str = ""
 
 
 def run(tree: Dockerfile, context: Context) -> Outcome:
@@ -232,6 +263,8 @@ def _find(stage: Stage, model: Model) -> _Found | None:
         if hit is None:
             continue
         invocation, row = hit
+        if _fetched_in_run(instruction, invocation, model):
+            continue  # its manifests come from a download in its own RUN, not from a COPY
         workdir = _install_dir(instruction, invocation, model)
         for back in range(position - 1, -1, -1):
             earlier = body[back]
@@ -256,6 +289,42 @@ def _find(stage: Stage, model: Model) -> _Found | None:
                 return _Found(stage, earlier, instruction, invocation, row, tuple(body[back + 1:position]), workdir)
             break
     return None
+
+
+#: Programs that bring a project from elsewhere (a clone, a checkout, an archive unpacked),
+#: with the subcommands that do, and the option that names where the files go.
+_FETCHING = {"git": (("clone",), ""), "svn": (("checkout", "co", "export"), ""), "hg": (("clone",), ""), "tar": ((), "-C"), "unzip": ((), "-d")}
+
+
+def _fetched_in_run(instruction: Instruction, invocation: Invocation, model: Model) -> bool:
+    """The install's RUN clones or unpacks something, then changes into it and installs there:
+    the manifests are the download's (``git clone URL /src/x && cd /src/x && mvn package``)."""
+    step = model.step(instruction)
+    script = step.script if step is not None else None
+    if script is None or invocation.command is None:
+        return False
+    cwd = model.workdir(instruction) or _BASE
+    fetched: list[str] = []
+    for command in script.top_level:
+        if command.start >= invocation.command.start:
+            return False
+        args = list(command.args)
+        rule = _FETCHING.get(command.name or "")
+        if rule is not None:
+            words, option = rule
+            positional = [a for n, a in enumerate(args) if not a.startswith("-") and not (n and args[n - 1] in ("-C", "-d", "-b", "--branch", "--depth", "-o"))]
+            if words and positional[:1] and positional[0] in words:
+                place = positional[2] if len(positional) > 2 else posixpath.basename(positional[1].rstrip("/")).removesuffix(".git") if len(positional) > 1 else ""
+                if place and "$" not in place:
+                    fetched.append(_resolve(place, cwd))
+            elif not words:
+                given = [args[n + 1] for n, a in enumerate(args[:-1]) if a == option]
+                fetched.append(_resolve(given[0], cwd) if given and "$" not in given[0] else cwd)
+        elif command.name == "cd" and len(args) == 1 and "$" not in args[0]:
+            cwd = _resolve(args[0], cwd)
+            if any(_inside(cwd, place) for place in fetched):
+                return True
+    return False
 
 
 def _install_dir(instruction: Instruction, invocation: Invocation, model: Model) -> str:
@@ -290,7 +359,9 @@ def _has_dependency_step(before: list[Instruction], row: Install, model: Model) 
             continue
         step = model.step(instruction)
         for invocation in step.invocations if step is not None else []:
-            positional = tuple(a for a in invocation.args if not a.startswith("-"))
+            args = invocation.args
+            # The folder a prefetch names (``yarn --cwd DIR install``) is no positional word.
+            positional = tuple(a for n, a in enumerate(args) if not a.startswith("-") and not (n and args[n - 1] in _FOLDER_VALUES))
             if invocation.program == program and positional[: len(wanted)] == wanted and options <= set(invocation.args):
                 return True
     return False
@@ -355,16 +426,47 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     if any(not f.startswith(("--chown=", "--chmod=", "--link")) for f in flags):
         decline(f"the COPY has flags this pass does not carry over ({', '.join(f for f in flags if not f.startswith(('--chown=', '--chmod=', '--link')))})")
         return None
+    words = _words(copy_command)
+    assert words is not None
+    destination = _resolve(words[-1], model.workdir(copy))
+    base_workdir = _base_workdir(model, found.stage) if destination.startswith(_BASE) or found.workdir.startswith(_BASE) else None
+    # Where the sources go, as far as the file and the image table tell (for what moves
+    # before them: nothing it writes may be there).
+    region = _real(destination, base_workdir)
     moved: list[Instruction] = []
+    staying: list[tuple[Instruction, _Stay]] = []
     for between in found.between:
-        if _stays(between, model, found) or _run_stays(between, model, found):
-            continue  # files for another place: it stays where it is, after the install
-        reason = _why_not_movable(between, model, copy, found.workdir)
+        stay = _stay(between, model, found, region)
+        reason = _why_not_movable(between, model, copy, region)
+        if between.word == "workdir" and reason and _prefetch_names_folder(found) and "$" not in between.logical.text:
+            # The prefetch names the install's folder itself: the WORKDIR stays where it is.
+            stay = _Stay(relative=True, workdir=True)
+        if isinstance(stay, _Stay) and (reason or staying or between.word != "run"):
+            # The install does not see it, nor it the install: it stays after the sources (a
+            # RUN that could also move does, unless something before it stayed).
+            staying.append((between, stay))
+            continue
         if reason:
-            decline(f"{describe(between)!r} stands between them and {reason}")
+            if isinstance(stay, str) and stay and between.word == "run":
+                decline(f"{describe(between)!r} stands between them: it cannot move before them ({reason}), nor stay after the install ({stay})")
+            elif isinstance(stay, str) and stay:
+                decline(f"{describe(between)!r} stands between them and cannot stay after the install: {stay}")
+            else:
+                decline(f"{describe(between)!r} stands between them and {reason}")
             return None
+        for kept, effect in staying:
+            clash = _clash(kept, effect, between, model)
+            if clash:
+                decline(f"{describe(kept)!r} stays after the sources, and {describe(between)!r}, which moves before them, {clash}")
+                return None
         moved.append(between)
-    run_ = _split_point(found)
+    insert_dir = model.workdir(copy) or _BASE
+    for instruction in moved:
+        if instruction.word == "workdir":
+            insert_dir = model.workdir(found.install) or _BASE  # the last one that moves sets it
+    if any(kept.word == "workdir" for kept, _ in staying):
+        insert_dir = model.workdir(copy) or _BASE
+    run_ = _split_point(found, model, region, insert_dir)
     if isinstance(run_, str):
         decline(run_)
         return None
@@ -374,16 +476,16 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
         decline(f"without the build context: {found.row.needs_context}")
         return None
     if found.row.fetches_more and model.in_final_image(found.stage):
-        decline(f"{_dependency_only(found)!r} downloads more than the build uses, and this stage's files are the final image's")
+        decline(
+            f"{_dependency_only(found)!r} downloads more than the build uses (every plugin or target's dependencies), "
+            "and this stage's files are the final image's, so the image would hold them too (in a stage the final "
+            "image only copies from, it is added)"
+        )
         return None
-    words = _words(copy_command)
-    assert words is not None
-    destination = _resolve(words[-1], model.workdir(copy))
     source = _source_dir(words[:-1])
     if source is None:
         decline("the COPY has several directory sources, and this pass cannot tell which holds the manifests")
         return None
-    base_workdir = _base_workdir(model, found.stage) if destination.startswith(_BASE) else None
     if destination.startswith(_BASE) and not words[-1].startswith("/") and base_workdir is None:
         decline("the stage sets no WORKDIR, and the base image's is not known: the manifests' relative destination would rely on it (hadolint DL3045)")
         return None
@@ -406,9 +508,9 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     style = style_of(tree)
     keyword = _keyword_case(copy, "COPY")
     run_keyword = _keyword_case(install, "RUN")
-    if base_workdir is not None:
+    if base_workdir is not None and destination.startswith(_BASE):
         # No WORKDIR in the file: write the destination in full (the base image's WORKDIR).
-        dest_text = posixpath.normpath(base_workdir + found.workdir[len(_BASE):]) if found.workdir.startswith(_BASE) else found.workdir
+        dest_text = _real(found.workdir, base_workdir)
     elif rel == ".":
         dest_text = words[-1]
     else:
@@ -431,18 +533,25 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     install_command = install.command
     assert install_command is not None
     run_flags = "".join(f"{p.text} " for p in install_command.flags)
+    dependency_only = ""
     if found.row.moves:
         new_texts.append(f"{run_keyword} {run_flags}{run_.moved_text}")
     else:
         assert found.row.dependency_only is not None
-        new_texts.append(f"{run_keyword} {run_flags}{run_.prefix}{_dependency_only(found)}")
+        dependency_only = _dependency_only(found, run_.directory)
+        step_text = f"{run_.prefix}{dependency_only}"
+        if run_.moved_text:
+            # What ran before the install in its RUN, then the dependency-only step; a tolerant
+            # one in parentheses, so that its "|| true" does not cover what comes before it.
+            step_text = f"{run_.moved_text} && " + (f"({step_text})" if found.row.tolerant or found.row.then else step_text)
+        new_texts.append(f"{run_keyword} {run_flags}{step_text}")
     inserted = parse_fragment_instructions([t + style.newline for t in new_texts], tree.escape)
     if inserted is None:
         decline("the instructions it would write do not parse")
         return None
 
     kept_install: Instruction | None = install
-    if found.row.moves:
+    if run_.rest != install.text:
         kept_install = None if run_.rest is None else reparse(install, run_.rest)
     order: list[Instruction] = []
     same: list[tuple[Instruction, Instruction]] = []
@@ -464,11 +573,16 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
                 order.append(kept_install)
         else:
             order.append(instruction)
-    what = "moved" if found.row.moves else f"added {_dependency_only(found)!r}"
+    what = "moved" if found.row.moves else f"added {dependency_only!r}"
     manifests = ", ".join(plan.manifests + [s for s, _ in plan.extra])
-    if found.row.tolerant:
+    if plan.above:
         explanation = (
-            f"copied the manifests ({manifests}) and added {_dependency_only(found)!r} before {describe(copy)!r}: "
+            f"{what} before {describe(copy)!r}, where the manifests already are ({plan.above!r}), so a change to the "
+            f"sources no longer repeats {found.invocation.display!r}"
+        )
+    elif found.row.tolerant:
+        explanation = (
+            f"copied the manifests ({manifests}) and added {dependency_only!r} before {describe(copy)!r}: "
             f"it fetches the dependencies from the manifests alone, so a change to the sources no longer downloads "
             f"them again; where it cannot, it changes nothing, and {found.invocation.display!r} after the sources works as before"
         )
@@ -477,8 +591,18 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
             f"copied the manifests ({manifests}) and {what} "
             f"before {describe(copy)!r}, so a change to the sources no longer repeats {found.invocation.display!r}"
         )
+    if run_.moved_text and not found.row.moves:
+        explanation += f" (after what ran before it in its RUN, which moved along: {' '.join(run_.moved_text.replace(chr(92) + chr(10), ' ').split())!r})"
+    if run_.along:
+        explanation += f" (with what follows it in the RUN and does not read the sources: {' '.join(run_.along.split())!r})"
     if moved:
         explanation += f" ({len(moved)} instruction{'s' if len(moved) > 1 else ''} between them moved along, in order)"
+    if staying:
+        explanation += (
+            f" ({len(staying)} instruction{'s' if len(staying) > 1 else ''} between them stayed where "
+            f"{'they were' if len(staying) > 1 else 'it was'}, after the sources: the install neither reads nor makes what "
+            f"{'they change' if len(staying) > 1 else 'it changes'})"
+        )
     if plan.assumed:
         explanation += f"; assumed {plan.assumed}"
     if ignore_edit is not None:
@@ -491,6 +615,18 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     made = tuple(i for i in order if id(i) not in before or id(i) in moved_ids)
     proposal = Proposal(explanation, REVIEW, (copy, install, *moved), made, same=tuple(same))
     return Outcome(tree.with_changes(instructions=tuple(order)), [proposal], [], [ignore_edit] if ignore_edit else [])
+
+
+def _real(path: str, base_workdir: str | None) -> str:
+    """``path`` with the base image's WORKDIR put in, where it is known."""
+    if base_workdir is None or not path.startswith(_BASE):
+        return path
+    return posixpath.normpath(posixpath.join(base_workdir, path[len(_BASE):].lstrip("/")))
+
+
+def _inside(path: str, directory: str) -> bool:
+    """``path`` is ``directory`` or lies in it."""
+    return not posixpath.relpath(path, directory).startswith("..")
 
 
 def _without_blank_lines(instruction: Instruction) -> Instruction:
@@ -520,63 +656,263 @@ _CONFIG_PLACES = (
     "/usr/local/share/.config", "/etc/apt", "/etc/apk", "/etc/yum.repos.d", "/etc/ssl", "/etc/pki",
     "/usr/local/share/ca-certificates", "/etc/ca-certificates", "/usr/share/ca-certificates", "/etc/gitconfig",
 )
+#: Places a dependency install writes to outside its folder (site-packages, gems, modules,
+#: registries): what stays after the sources must not touch them.
+_INSTALL_PLACES = (
+    "/usr/local/lib", "/usr/lib/python", "/go", "/usr/local/cargo",
+    "/usr/local/bundle", "/opt/conda", "/opt/venv", "/venv",
+)
 
 
-def _stays(instruction: Instruction, model: Model, found: _Found) -> bool:
-    """A COPY or ADD between the source COPY and the install that writes neither where the
-    install runs nor where package managers read their configuration: the install does not
-    see it, so it stays in place."""
-    if instruction.word not in ("copy", "add") or instruction.heredocs:
-        return False
+def _in_places(path: str, places: tuple[str, ...]) -> bool:
+    return any(path == place or path.startswith(place.rstrip("/") + "/") or path.startswith(place) and place.endswith("python") for place in places)
+
+
+@dataclass(frozen=True)
+class _Stay:
+    """An instruction between the source COPY and the install that stays after the sources."""
+
+    #: It writes outside the sources' destination (a moved RUN after it could write there too).
+    outside: tuple[str, ...] = ()
+    #: It is a RUN (USER, SHELL and the environment of what moves before it would apply to it).
+    runs: bool = False
+    #: It names paths relative to the WORKDIR.
+    relative: bool = False
+    #: It is a WORKDIR (what moves from after it would run in another folder).
+    workdir: bool = False
+
+
+def _install_names(found: _Found) -> tuple[set[str], tuple[str, ...]]:
+    """The install's manifests (relative to where it runs) and the folders it fills there."""
+    row = found.row
+    names = {name for group in row.required for name in group} | set(row.optional) | set(row.optional_dirs)
+    if row.program == "pip":
+        names |= set(_requirement_files(found.invocation))
+    if row.program == "dotnet":
+        names |= {"*.sln", "*.csproj", "*.fsproj", "*.vbproj"}
+        names |= {a for a in found.invocation.args[len(row.words):] if not a.startswith("-")}
+    produced = _PRODUCED.get(row.ecosystem, ())
+    if row.ecosystem == "dotnet":
+        produced = ("obj",)
+    if row.ecosystem == "rust":
+        produced = ("target", "src/main.rs")
+    return names, produced
+
+
+def _touches_install(path: str, found: _Found, names: set[str], produced: tuple[str, ...], verb: str = "changes") -> str:
+    """Why writing ``path`` would change what the install reads or makes ("" when it cannot)."""
+    workdir = found.workdir
+    if _inside(workdir, path):
+        return f"it {verb} {path}, which holds the install's folder {workdir}"
+    if not _inside(path, workdir):
+        return ""
+    relative = posixpath.relpath(path, workdir)
+    for name in names:
+        if fnmatch.fnmatchcase(relative, name) or _inside(relative, name) or _inside(name, relative):
+            return f"it {verb} {relative}, which the install reads"
+    for folder in produced:
+        if _inside(relative, folder) or _inside(folder, relative):
+            return f"it {verb} {relative}, where the install puts what it makes"
+    return ""
+
+
+def _stay(instruction: Instruction, model: Model, found: _Found, region: str) -> _Stay | str:
+    """Whether an instruction between the source COPY and the install can stay where it is,
+    after the install: it changes nothing the install reads (manifests, package-manager
+    configuration, installed packages) and reads or changes nothing the install makes. The
+    reason when it cannot ("" when this pass does not try: metadata, other instructions)."""
+    if instruction.word in ("copy", "add"):
+        return _copy_stays(instruction, model, found, region)
+    if instruction.word == "run":
+        return _run_stays(instruction, model, found, region)
+    return ""
+
+
+def _copy_stays(instruction: Instruction, model: Model, found: _Found, region: str) -> _Stay | str:
     command = instruction.command
     words = _words(command) if command is not None else None
-    if not words or len(words) < 2 or "$" in words[-1]:
-        return False
-    destination = _resolve(words[-1], model.workdir(instruction))
-    workdir = found.workdir
-    for a, b in ((destination, workdir), (workdir, destination)):
-        if not posixpath.relpath(a, b).startswith(".."):
-            return False
-    return not any(destination == place or destination.startswith(place + "/") for place in _CONFIG_PLACES)
+    if instruction.heredocs or not words or len(words) < 2 or any("$" in w for w in words) or command is None:
+        return "this pass cannot read what it copies"
+    if any(p.flag.startswith(("--parents", "--exclude")) for p in command.flags):
+        return "this pass cannot read what it copies"
+    workdir = model.workdir(instruction) or _BASE
+    destination = _resolve(words[-1], workdir)
+    if destination.startswith(_BASE):
+        return "it copies to a folder relative to the base image's unknown WORKDIR"
+    if instruction.word == "add" and any("://" not in w and w.endswith(_ARCHIVES) or w.startswith("git@") for w in words[:-1]):
+        return "it may unpack an archive (ADD), whose files this pass cannot see"
+    if _in_places(destination, _CONFIG_PLACES) or any(_inside(place, destination) for place in _CONFIG_PLACES):
+        return f"it copies to {destination}, where package managers read their configuration"
+    if _in_places(destination, _INSTALL_PLACES) or any(_inside(place, destination) for place in _INSTALL_PLACES):
+        return f"it copies to {destination}, where installed packages go"
+    names, produced = _install_names(found)
+    if not _inside(destination, found.workdir) and not _inside(found.workdir, destination):
+        return _Stay(outside=(destination,) if not _inside(destination, region) else (), relative=not words[-1].startswith("/"))
+    # Into the install's folder: only named files that are not manifests, or a folder of its own.
+    sources = words[:-1]
+    into_folder = words[-1].endswith("/") or len(sources) > 1 or destination == found.workdir
+    for source in sources:
+        base = posixpath.basename(source.rstrip("/"))
+        if any(ch in source for ch in "*?[") or source in (".", "./", "/") or source.endswith("/"):
+            if destination == found.workdir or _inside(found.workdir, destination):
+                return f"it copies a folder into {destination}, where the install reads its manifests"
+            target = destination
+        elif into_folder:
+            if "." not in base.strip("."):
+                return f"it copies {source} into {destination}, which may be a folder holding manifests"
+            target = posixpath.join(destination, base)
+        else:
+            target = destination
+        why = _touches_install(target, found, names, produced)
+        if why:
+            return why
+    return _Stay(relative=not words[-1].startswith("/"))
 
 
 #: Programs that prepare an environment for the install (a virtualenv, pip itself).
 _ENVIRONMENT_TOOLS = frozenset({"venv", "virtualenv", "ensurepip"})
-#: Programs whose every path argument is a file they change (``sed``'s first word is its script).
-_FILE_TOOLS = frozenset({"chmod", "chown", "chgrp", "mkdir", "ln", "cp", "mv", "rm", "touch", "echo", "printf", "sed"})
+#: What ADD unpacks when it copies it from the build context.
+_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".gz", ".bz2", ".xz")
+#: Programs with no effect on files (they print what they find).
+_NO_EFFECT = frozenset({"ls", "pwd", "printenv", "id", "whoami", "which", "uname", "date", "true", ":", "echo", "printf"})
 
 
-def _run_stays(instruction: Instruction, model: Model, found: _Found) -> bool:
-    """A RUN between the source COPY and the install that only changes files elsewhere (absolute
-    paths neither where the install runs nor where package managers read configuration): the
-    install does not see it, so it stays in place, after the install."""
-    if instruction.word != "run":
-        return False
+def _paths(invocation: Invocation, command: shell.SimpleCommand) -> tuple[list[str], list[str], bool] | str:
+    """What a file tool reads and writes (paths as written), and whether recursively."""
+    program = invocation.program
+    args = list(invocation.args)
+    options = [a for a in args if a.startswith("-") and a != "-"]
+    words = [a for a in args if not (a.startswith("-") and a != "-")]
+    recursive = any(o in ("-R", "-r", "--recursive", "-a", "--archive") or (o.startswith("-") and not o.startswith("--") and ("R" in o or "r" in o or "a" in o)) for o in options)
+    reads: list[str] = []
+    writes: list[str] = []
+    named_by_option = {
+        "cp": ("-t", "--target-directory"), "mv": ("-t", "--target-directory"), "ln": ("-t", "--target-directory"),
+        "chmod": ("--reference",), "chown": ("--reference",), "chgrp": ("--reference",), "sed": ("-f", "--file"),
+    }
+    if any(o == flag or o.startswith(flag + "=") for o in options for flag in named_by_option.get(program, ())):
+        return f"{invocation.display} names its files through an option"
+    if program == "sed" and any(o in ("-e", "--expression") for o in options):
+        return f"{invocation.display} takes its script from an option"
+    if program in _NO_EFFECT:
+        words = []
+    elif program == "chmod" and words and not re.match(r"^([0-7]+|[ugoa]*[-+=][rwxXst]*)([,:][ugoa]*[-+=][rwxXst]*)*$", words[0]):
+        writes = words  # the mode was written as an option (chmod -x file)
+    elif program in ("chmod", "chown", "chgrp"):
+        writes = words[1:]
+    elif program in ("mkdir", "touch", "rm"):
+        writes = words
+    elif program == "cp":
+        reads, writes = words[:-1], words[-1:]
+    elif program == "mv":
+        reads, writes = words[:-1], words
+    elif program == "ln":
+        writes = words[-1:] if len(words) > 1 else words
+    elif program == "sed":
+        files = words if any(o.startswith("--expression=") for o in options) else words[1:]
+        if any(o == "-i" or o.startswith(("-i", "--in-place")) or (not o.startswith("--") and "i" in o) for o in options):
+            writes = files
+        else:
+            reads = files
+    else:
+        return f"it runs {invocation.display}, whose effect on the install this pass cannot tell"
+    writes += [target.value for op, target in command.redirects if op in (">", ">>", ">|", "&>")]
+    reads += [target.value for op, target in command.redirects if op == "<"]
+    return reads, writes, recursive
+
+
+def _run_stays(instruction: Instruction, model: Model, found: _Found, region: str) -> _Stay | str:
+    """A RUN of file tools (chmod, cp, mv, sed -i...) whose every path is known: it stays after
+    the install when it changes nothing the install reads or makes (manifests, the folders the
+    install fills, package-manager configuration, installed packages) and reads nothing the
+    install makes."""
     step = model.step(instruction)
-    if step is None or step.script is None or step.unreadable or step.script.unknown:
-        return False
+    if step is None or step.script is None or step.unreadable or step.script.unknown or step.script.heredocs:
+        return "this pass cannot read all of it"
+    cwd = model.workdir(instruction) or _BASE
+    names, produced = _install_names(found)
+    outside: list[str] = []
+    relative = False
     for command in step.script.commands:
-        found_, blind = commands.read(shell_script(command))
-        if blind or len(found_) != 1 or found_[0].program not in _FILE_TOOLS or found_[0].sudo:
-            return False
-        invocation = found_[0]
-        words = [a for a in invocation.args if not a.startswith("-")]
-        if invocation.program == "sed" and words and not any(a in ("-e", "--expression") for a in invocation.args):
-            words = words[1:]  # the script
-        if invocation.program in ("chmod", "chown", "chgrp") and words:
-            words = words[1:]  # the mode or the owner
-        if invocation.program in ("echo", "printf"):
-            words = []
-        paths = words + [target.value for op, target in command.redirects if op in (">", ">>", ">|", "&>")]
-        for path in paths:
-            if not path.startswith("/") or "$" in path or "*" in path and not path.startswith("/"):
-                return False
-            resolved = posixpath.normpath(path)
-            if not posixpath.relpath(resolved, found.workdir).startswith("..") or not posixpath.relpath(found.workdir, resolved).startswith(".."):
-                return False
-            if any(resolved == place or resolved.startswith(place + "/") for place in _CONFIG_PLACES):
-                return False
-    return True
+        invocations, blind = commands.read(shell_script(command))
+        if blind:
+            return blind[0].reason
+        if len(invocations) != 1 or invocations[0].sudo:
+            return f"this pass cannot tell what {command.name or 'it'} changes"
+        got = _paths(invocations[0], command)
+        if isinstance(got, str):
+            return got
+        reads, writes, recursive = got
+        for path in reads + writes:
+            if "$" in path or "`" in path or path.startswith("~"):
+                return f"it names {path}, which this pass cannot resolve"
+            relative = relative or not path.startswith("/")
+            if not path.startswith("/") and cwd.startswith(_BASE):
+                return f"it names {path} relative to the base image's unknown WORKDIR"
+        for path in writes:
+            resolved = _resolve(path, cwd)
+            if any(ch in path for ch in "*?[") and not _inside(posixpath.dirname(resolved), "/tmp") and (_inside(posixpath.dirname(resolved), found.workdir) or _inside(found.workdir, posixpath.dirname(resolved))):
+                return f"it changes {path}, a pattern that may match what the install reads or makes"
+            if _in_places(resolved, _CONFIG_PLACES):
+                return f"it changes {resolved}, where package managers read their configuration"
+            if _in_places(resolved, _INSTALL_PLACES):
+                return f"it changes {resolved}, where installed packages go"
+            why = _touches_install(resolved, found, names, produced, "removes" if invocations[0].program == "rm" else "changes")
+            if why:
+                return why
+            if not _inside(resolved, region):
+                outside.append(resolved)
+        for path in reads:
+            resolved = _resolve(path, cwd)
+            if _inside(found.workdir, resolved) and recursive:
+                return f"it reads all of {resolved}, which holds what the install makes"
+            if any(ch in path for ch in "*?[") and _inside(posixpath.dirname(resolved), found.workdir):
+                return f"it reads {path}, a pattern that may match what the install makes"
+            why = _touches_install(resolved, found, set(), produced)
+            if why:
+                return f"it reads {posixpath.relpath(resolved, found.workdir)}, where the install puts what it makes"
+    return _Stay(outside=tuple(outside), runs=True, relative=relative)
+
+
+#: Variables whose value changes what file tools do (which program runs, how text matches).
+_TOOL_VARIABLES = ("PATH", "LANG", "LANGUAGE", "LD_PRELOAD", "LD_LIBRARY_PATH", "POSIXLY_CORRECT")
+
+
+def _clash(kept: Instruction, effect: _Stay, moved: Instruction, model: Model) -> str:
+    """Why moving ``moved`` (which came after ``kept``) before the sources would change what
+    ``kept`` does ("" when it cannot)."""
+    word = moved.word
+    if effect.workdir and word == "run":
+        return "would then run in another folder"
+    if word == "user" and effect.runs:
+        return "would then run it as that user"
+    if word == "shell" and effect.runs:
+        return "would then run it with that shell"
+    if word == "workdir" and effect.relative:
+        return "would change the folder its relative paths name"
+    if word in ("env", "arg") and effect.runs:
+        names = [k.value if hasattr(k, "value") else str(k) for k in _assigned(moved)]
+        if any(n in _TOOL_VARIABLES or n.startswith(("LC_", "LD_")) for n in names):
+            return f"sets {', '.join(names)}, which would then apply to it"
+    if word == "run" and effect.outside:
+        return f"may write where it does ({effect.outside[0]})"
+    return ""
+
+
+def _assigned(instruction: Instruction) -> list[str]:
+    """The variable names an ENV or ARG sets."""
+    command = instruction.command
+    if command is None:
+        return []
+    text = " ".join(p.text for p in command.args)
+    names = []
+    for token in text.split():
+        name = token.split("=", 1)[0]
+        if name and name.replace("_", "a").isalnum():
+            names.append(name)
+        if "=" not in token:
+            break  # ENV NAME value: the rest is the value
+    return names
 
 
 def shell_script(command: shell.SimpleCommand) -> shell.Script:
@@ -584,7 +920,7 @@ def shell_script(command: shell.SimpleCommand) -> shell.Script:
     return shell.Script("", [command])
 
 
-def _why_not_movable(instruction: Instruction, model: Model, copy: Instruction, workdir: str = _BASE) -> str:
+def _why_not_movable(instruction: Instruction, model: Model, copy: Instruction, region: str = _BASE) -> str:
     word = instruction.word
     if word in _METADATA:
         if word in ("env", "arg") and "$" in copy.logical.text:
@@ -594,8 +930,17 @@ def _why_not_movable(instruction: Instruction, model: Model, copy: Instruction, 
         step = model.step(instruction)
         if step is None or step.script is None or step.script.unknown or step.script.heredocs:
             return "may read the sources (this pass cannot read all of it)"
+        cwd = model.workdir(instruction) or _BASE
         for command in step.script.commands:
-            reason = _reads_sources(command, workdir)
+            if command.name == "cd" and command.depth == 0 and not command.in_compound:
+                target = command.args[0] if len(command.args) == 1 else ""
+                if not target or "$" in target or target == "-":
+                    return f"changes to a folder this pass cannot tell ({' '.join(('cd', *command.args))})"
+                cwd = _resolve(target, cwd)
+                if _inside(cwd, region) or cwd.startswith(_BASE):
+                    return f"works in {cwd}, where the sources go (cd {target})"
+                continue
+            reason = _reads_sources(command, region, cwd)
             if reason:
                 return reason
         return ""
@@ -612,20 +957,43 @@ def _why_not_movable(instruction: Instruction, model: Model, copy: Instruction, 
 
 @dataclass
 class _Split:
-    #: The RUN text that moves before the sources (the install and what precedes it).
+    #: Moving installs: the RUN text that moves before the sources (the install, what
+    #: precedes it, and what follows it without reading the sources). Dependency-only steps:
+    #: the commands before the install that move along with it ("" for none).
     moved_text: str
     #: The original RUN's text once the moved part is out (None: nothing is left).
     rest: str | None
     #: Where the install runs (after the ``cd`` before it).
     workdir: str
-    #: The ``cd``s before the install, to repeat before what stays and a dependency-only step.
+    #: The ``cd``s before the install, to put before a dependency-only step.
     prefix: str = ""
+    #: The folder a dependency-only step names with its own option, instead of a ``cd``.
+    directory: str = ""
+    #: The commands after the install that move along with it.
+    along: str = ""
 
 
-def _split_point(found: _Found) -> _Split | str:
-    """How the install comes out of its RUN: the commands before it must be ``cd`` to a
-    literal directory or programs known not to read the sources, joined with ``&&`` (a ``cd``
-    may be followed by ``;``); what follows it (after ``&&``) stays, after the same ``cd``s."""
+#: Options whose value is a folder (``yarn --cwd DIR``), as _DIRECTORY_OPTIONS writes them.
+_FOLDER_VALUES = frozenset({"--cwd", "--dir", "-C", "-f", "--file", "-d", "--working-dir"})
+#: Options of tolerant prefetches that name the folder they work in, as a ``cd`` would.
+_DIRECTORY_OPTIONS = {"composer": "--working-dir={}", "yarn": "--cwd {}", "pnpm": "--dir {}", "mvn": "-f {}", "dotnet": "{}"}
+
+
+def _prefetch_names_folder(found: _Found) -> bool:
+    """A tolerant dependency-only step whose tool names the folder it works in."""
+    return not found.row.moves and found.row.tolerant and found.row.program in _DIRECTORY_OPTIONS
+
+
+def _split_point(found: _Found, model: Model, region: str, insert_dir: str) -> _Split | str:
+    """How the install comes out of its RUN.
+
+    Before it: ``cd`` to a literal directory (joined with ``&&`` or ``;``) and programs known
+    not to read the sources (joined with ``&&``); they move with it. After it: the commands
+    that do not read the sources move along (a cleanup of its cache, a global tool); the rest
+    stays, after the sources, when it is joined with ``&&`` only (a failed install stops the
+    RUN either way), removes nothing the moved part made (it would stay in a lower layer),
+    and, after a ``cd``, names no path relative to it (hadolint counts each RUN with a
+    ``cd``). A dependency-only step leaves the install where it is."""
     install = found.install
     step_command = found.invocation.command
     assert step_command is not None
@@ -634,8 +1002,6 @@ def _split_point(found: _Found) -> _Split | str:
     if command.form != "shell" or not command.args or install.heredocs:
         return "the install RUN is not in the shell form"
     part = command.args[0]
-    from .. import shell
-
     script = shell.parse(part.text)
     if script.unknown or script.comments or script.heredocs or script.backgrounds:
         return "the install RUN's shell text is beyond this pass (comments, heredocs, unbalanced quotes, &)"
@@ -645,7 +1011,10 @@ def _split_point(found: _Found) -> _Split | str:
     position = next((n for n, c in enumerate(top) if c.start == step_command.start), None)
     if position is None:
         return "the install is nested in another command"
+    run_dir = model.workdir(install) or _BASE
+    cwd = run_dir
     cds: list[str] = []
+    pre: list[tuple[shell.SimpleCommand, str]] = []
     for before in top[:position]:
         shown = part.text[before.start:before.end]
         if before.operator != "&&" and not (before.name == "cd" and before.operator == ";"):
@@ -654,46 +1023,347 @@ def _split_point(found: _Found) -> _Split | str:
             target = before.args[0] if before.args else ""
             if not target or "$" in target or target == "-" or len(before.args) > 1:
                 return f"{shown!r} changes to a directory this pass cannot tell"
+            cwd = _resolve(target, cwd)
             cds.append(shown)
             continue
-        reason = _reads_sources(before, found.workdir)
-        if reason:
-            return f"{shown!r} runs before the install in the same RUN and {reason}"
+        pre.append((before, cwd))
+    prefix = "".join(f"{c} && " for c in cds)
     first = top[0] if position else step_command
     raw_start = source_offset(install, part, first.start)
-    raw_end = source_offset(install, part, step_command.end - 1) + 1
-    moved_text = install.text[raw_start:raw_end]
-    prefix = "".join(f"{c} && " for c in cds)
-    rest_commands = top[position + 1:]
-    if not found.row.moves and cds:
-        return "the build runs in the directory its cd chose; the dependency step before the sources would need the cd too (use WORKDIR)"
-    if not found.row.moves or not rest_commands:
-        return _Split(moved_text, None, found.workdir, prefix)
-    if step_command.operator != "&&":
-        return f"the install is followed by {step_command.operator!r}, so the rest of the RUN would run after it failed"
-    if cds:
-        return "the RUN goes on after the install in the directory its cd chose; split in two, both would need the cd (use WORKDIR)"
-    for later in rest_commands:
-        again, _ = commands.read(shell_script(later))
-        if any(i.program == found.invocation.program and i.args[:1] == found.invocation.args[:1] for i in again):
-            return f"the RUN runs {found.invocation.program} {found.invocation.args[0] if found.invocation.args else ''} again after the install; this pass does not split it into two installs"
-    rest_start = source_offset(install, part, rest_commands[0].start)
-    rest = install.text[:raw_start] + prefix + install.text[rest_start:]
-    return _Split(moved_text, rest, found.workdir, prefix)
+    if found.row.moves:
+        for before, at in pre:
+            reason = _reads_sources(before, region, at)
+            if reason:
+                return f"{part.text[before.start:before.end]!r} runs before the install in the same RUN and {reason}"
+        last = position
+        while last + 1 < len(top) and top[last].operator == "&&" and top[last + 1].operator != "|" and _moves_along(top[last + 1], region, cwd):
+            last += 1
+        raw_end = source_offset(install, part, top[last].end - 1) + 1
+        moved_text = install.text[raw_start:raw_end]
+        along = part.text[top[position + 1].start:top[last].end] if last > position else ""
+        rest_commands = top[last + 1:]
+        if not rest_commands:
+            return _Split(moved_text, None, found.workdir, prefix, along=along)
+        why = _rest_problem(found, part.text, top[:last + 1], rest_commands, region, cwd, bool(cds), model.in_final_image(found.stage))
+        if why:
+            return why
+        rest_start = source_offset(install, part, rest_commands[0].start)
+        rest = install.text[:raw_start] + install.text[rest_start:]  # no cd: what stays names no relative path
+        return _Split(moved_text, rest, found.workdir, prefix, along=along)
+    # A dependency-only step: the install stays where it is.
+    directory = ""
+    if cds or insert_dir != run_dir:
+        option = _DIRECTORY_OPTIONS.get(found.row.program)
+        if not found.row.tolerant or option is None:
+            return (
+                f"the build runs in the folder its cd chose ({cds[-1] if cds else cwd}); the dependency-only step before the sources "
+                "would need a RUN with the cd too, one more than hadolint accepts (DL3003: use WORKDIR)"
+            )
+        if not cwd.startswith(_BASE):
+            directory = cwd
+        elif insert_dir.startswith(_BASE):
+            directory = posixpath.relpath(cwd, insert_dir)
+        else:
+            return "the install's folder is relative to the base image's WORKDIR, which the image table does not know"
+        prefix = ""
+    if not pre:
+        return _Split("", install.text, found.workdir, prefix, directory)
+    reasons = [(_reads_sources(b, region, at), b, at) for b, at in pre]
+    shown = [part.text[b.start:b.end] for b, _ in pre]
+    if all(b.name in _NO_EFFECT and not b.redirects for b, _ in pre):
+        return _Split("", install.text, found.workdir, prefix, directory)  # they print: they stay
+    why = ""
+    if all(not r for r, _, _ in reasons) and not cds and insert_dir == run_dir:
+        # They move along (before the sources, then the dependency-only step); the install
+        # and what follows it stay.
+        rest_commands = top[position:]
+        why = _rest_problem(found, part.text, top[:position], rest_commands, region, cwd, False, model.in_final_image(found.stage), moved_part="what ran before it")
+        if not why:
+            raw_end = source_offset(install, part, pre[-1][0].end - 1) + 1
+            rest_start = source_offset(install, part, step_command.start)
+            return _Split(install.text[raw_start:raw_end], install.text[:raw_start] + install.text[rest_start:], found.workdir)
+        if not found.row.tolerant:
+            return why
+    # A tolerant prefetch runs alone, and the RUN stays as it is: what ran before the install
+    # now runs after the prefetch too, which must not change what it does.
+    for (reason, before, at), text in zip(reasons, shown):
+        if before.name in _NO_EFFECT and not before.redirects:
+            continue
+        if not found.row.tolerant:
+            return (
+                f"{text!r} runs before the install in the same RUN and "
+                f"{reason or 'cannot move with the dependency-only step while the install stays (the cd)'}: "
+                "the dependency-only step would run without it"
+            )
+        if not reason:
+            continue  # a system package, a global tool: what the prefetch made does not change it
+        got = _pre_stays(before, at, found)
+        if got:
+            effect = "this pass cannot tell whether what the prefetch made changes what it does" if got == reason else got
+            return f"{text!r} runs before the install in the same RUN and {reason}; it would then run after the prefetch, and {effect}"
+    return _Split("", install.text, found.workdir, prefix, directory)
 
 
-def _reads_sources(command: object, workdir: str = _BASE) -> str:
-    """Why a simple command may read the sources ("" when it cannot): only system package
-    managers, global installs of named packages, and the programs of _SOURCE_FREE are known not to."""
-    from .. import shell
+def _pre_stays(command: shell.SimpleCommand, cwd: str, found: _Found) -> str:
+    """Why a command before a tolerant install in its RUN, which stays after the prefetch,
+    could do otherwise with what the prefetch made ("" when it cannot)."""
+    invocations, blind = commands.read(shell_script(command))
+    if blind:
+        return blind[0].reason
+    names, produced = _install_names(found)
+    for invocation in invocations:
+        got = _paths(invocation, command)
+        if isinstance(got, str):
+            return got
+        reads, writes, _recursive = got
+        for path in reads + writes:
+            if "$" in path or path.startswith("~") or any(ch in path for ch in "*?["):
+                return f"it names {path}, which this pass cannot resolve"
+            why = _touches_install(_resolve(path, cwd), found, set(), produced)
+            if why:
+                return why
+    return ""
 
+
+def _moves_along(command: shell.SimpleCommand, region: str, cwd: str) -> bool:
+    """A command after the install that moves with it: it reads no sources (a cleanup of the
+    install's cache, a global tool) and is no build."""
+    return not _reads_sources(command, region, cwd) and command.name != "cd"
+
+
+#: Subcommands of package managers that remove what installs made.
+_REMOVING = {
+    "apt-get": ("purge", "remove", "autoremove", "clean", "autoclean"), "apt": ("purge", "remove", "autoremove", "clean", "autoclean"),
+    "apk": ("del",), "yum": ("remove", "erase", "autoremove", "clean"), "dnf": ("remove", "erase", "autoremove", "clean"),
+    "microdnf": ("remove", "clean"), "zypper": ("rm", "remove", "clean"),
+    "npm": ("prune", "uninstall", "un", "unlink", "rm", "r", "remove", "cache", "dedupe", "ddp"),
+    "yarn": ("cache", "autoclean", "remove"), "pnpm": ("prune", "remove", "rm", "store"),
+    "pip": ("uninstall", "cache"), "gem": ("cleanup", "uninstall"), "bundle": ("clean",),
+    "composer": ("clear-cache", "clearcache", "cc", "remove"), "go": ("clean",), "cargo": ("clean",), "conda": ("clean", "remove"),
+}
+
+
+def _removes(command: shell.SimpleCommand, region: str, cwd: str, found: _Found) -> str:
+    """What a command after the split removes or changes that the moved part may have made
+    ("" when it touches only sources, or makes new files): split, the old files would stay in
+    the lower layer beside their new copies (a cleanup, ``chown -R`` over the dependencies)."""
+    invocations, _blind = commands.read(shell_script(command))
+    _names, produced = _install_names(found)
+
+    def made_by_moved(target: str, whole: bool) -> bool:
+        if "$" in target or "`" in target or target.startswith("~"):
+            return True
+        resolved = _resolve(target, cwd)
+        if resolved.startswith(_BASE) != region.startswith(_BASE):
+            return True  # cannot compare: assume the worst
+        if not _inside(resolved, region) or _inside(found.workdir, resolved) and whole:
+            return True  # outside the sources (caches, packages), or the install's folder as a whole
+        if any(ch in target for ch in "*?[") and _inside(found.workdir, posixpath.dirname(resolved)):
+            return True
+        if _in_places(resolved, _INSTALL_PLACES):
+            return True
+        relative = posixpath.relpath(resolved, found.workdir)
+        return any(_inside(relative, folder) or _inside(folder, relative) for folder in produced)
+
+    for invocation in invocations:
+        program = invocation.program
+        positional = [a for a in invocation.args if not a.startswith("-")]
+        if program in _REMOVING and positional[:1] and positional[0] in _REMOVING[program]:
+            return invocation.display
+        if program == "find" and any(a in ("-delete", "-exec", "-execdir") for a in invocation.args):
+            return invocation.display
+        if program in ("rmdir", "unlink"):
+            program = "rm"
+        if program not in ("rm", "mv", "chmod", "chown", "chgrp", "touch", "sed", "cp", "ln", "mkdir"):
+            continue
+        got = _paths(dataclasses.replace(invocation, program=program), command)
+        if isinstance(got, str):
+            return invocation.display
+        _reads, writes, _recursive = got
+        changing = program in ("rm", "mv", "chmod", "chown", "chgrp", "touch", "sed")
+        for target in writes:
+            if program == "mv" and target == writes[-1]:
+                continue  # where it moves to is new
+            if changing and made_by_moved(target, True):
+                return invocation.display
+            if not changing and not _inside(_resolve(target, cwd), region) and _in_places(_resolve(target, cwd), _INSTALL_PLACES):
+                return invocation.display
+            if not changing and made_by_moved(target, False) and _inside(_resolve(target, cwd), region):
+                return invocation.display
+    return ""
+
+
+def _rest_problem(found: _Found, text: str, moved: list[shell.SimpleCommand], rest: list[shell.SimpleCommand], region: str, cwd: str, after_cd: bool, final: bool, moved_part: str = "the install") -> str:
+    """Why the RUN cannot be split before ``rest`` ("" when it can). What the rest removes
+    matters where the stage's layers are the final image's (``final``)."""
+    last_moved = moved[-1]
+    if last_moved.operator != "&&":
+        return (
+            f"{moved_part} is followed by {last_moved.operator or 'a newline'!r}: the rest of the RUN runs even when it fails, "
+            "which a RUN of its own would not allow"
+        )
+    for later in rest[:-1]:
+        if later.operator in ("||", ";", "\n", "&"):
+            shown = text[later.start:later.end]
+            return (
+                f"the rest of the RUN goes on with {later.operator!r} after {shown!r}: as written, a failing "
+                f"{'install' if moved_part == 'the install' else 'command before the install'} need not fail the build; split, it would"
+            )
+    for later in rest if final else ():
+        removed = _removes(later, region, cwd, found)
+        if removed and moved_part != "the install" and found.row.clean and text[later.start:later.end].split() == found.row.clean.split():
+            continue  # the install's own cleanup, after it: the prefetch cleans up after itself
+        if removed:
+            return (
+                f"after {moved_part} the RUN removes or changes files the part that would move makes ({removed!r}): "
+                "split, the old files would stay in a lower layer of the final image, which would grow"
+            )
+    as_written = _lint_rules(moved + rest)
+    first, second = _lint_rules(moved), _lint_rules(rest)
+    more = sorted(rule for rule in first | second if (rule in first) + (rule in second) > (rule in as_written))
+    if more:
+        return (
+            f"split in two, the RUNs would have more of what hadolint reports as {', '.join(more)} "
+            f"({_LINT_RULES[more[0]]}) than the RUN as written"
+        )
+    if after_cd and _needs_cwd(rest, cwd):
+        shown = text[rest[0].start:rest[-1].end]
+        return (
+            f"the RUN goes on after the install in the folder its cd chose ({shown[:60]!r}); split in two, both RUNs "
+            "would need the cd, one more than hadolint accepts (DL3003: use WORKDIR)"
+        )
+    return ""
+
+
+#: hadolint's rules about one RUN's installs, which a split could count on both RUNs.
+_LINT_RULES = {
+    "DL3008": "apt-get install without versions", "DL3015": "apt-get install without --no-install-recommends",
+    "DL3018": "apk add without versions", "DL3013": "pip install without versions", "DL3042": "pip install without --no-cache-dir",
+    "DL3016": "npm install without versions", "DL3060": "yarn install without yarn cache clean",
+    "DL3009": "apt-get update without removing /var/lib/apt/lists", "DL3032": "yum install without yum clean all",
+}
+
+
+def _unpinned(word: str, separator: str) -> bool:
+    """A package named without a version (not a path, URL or archive)."""
+    if any(ch in word for ch in "/:$") or word.startswith(".") or word.endswith((".whl", ".gz", ".zip", ".tgz", ".deb", ".apk")):
+        return False
+    name = word[1:] if separator == "@" and word.startswith("@") else word
+    return not any(mark in name for mark in (separator, "<", ">", "~", "!")) if separator != "@" else "@" not in name
+
+
+def _lint_rules(part: list[shell.SimpleCommand]) -> set[str]:
+    """The rules of _LINT_RULES that hadolint reports for a RUN of these commands."""
+    rules: set[str] = set()
+    yarn_installs = yarn_cleans = apt_updates = apt_lists_removed = yum_installs = yum_cleans = False
+    for command in part:
+        invocations, _blind = commands.read(shell_script(command))
+        for invocation in invocations:
+            program, args = invocation.program, invocation.args
+            positional = [a for a in args if not a.startswith("-")]
+            if program == "pip" and commands.positionals(invocation, BY_NAME["pip"])[:1] == ("install",):
+                named = commands.positionals(invocation, BY_NAME["pip"])[1:]
+                if "--no-cache-dir" not in args:
+                    rules.add("DL3042")
+                if any(_unpinned(w, "=") for w in named) and not any(a in ("-r", "--requirement") or a.startswith("-r") for a in args):
+                    rules.add("DL3013")
+            elif program == "npm" and commands.positionals(invocation, BY_NAME["npm"])[:1] in (("install",), ("i",), ("add",)):
+                if any(_unpinned(w, "@") for w in commands.positionals(invocation, BY_NAME["npm"])[1:]):
+                    rules.add("DL3016")
+            elif program == "yarn":
+                if positional[:2] == ["cache", "clean"]:
+                    yarn_cleans = True
+                elif not positional or positional[0] in ("install", "add"):
+                    yarn_installs = True
+            elif program == "rm" and any(a.startswith("/var/lib/apt/lists") for a in args):
+                apt_lists_removed = True
+            elif program == "yum" and positional[:1] == ["install"]:
+                yum_installs = True
+            elif program == "yum" and positional[:2] == ["clean", "all"]:
+                yum_cleans = True
+            elif program in ("apt-get", "apt") and positional[:1] == ["update"]:
+                apt_updates = True
+            elif program in ("apt-get", "apt") and positional[:1] == ["install"]:
+                if any(_unpinned(w, "=") for w in positional[1:]):
+                    rules.add("DL3008")
+                if "--no-install-recommends" not in args:
+                    rules.add("DL3015")
+            elif program == "apk" and positional[:1] == ["add"]:
+                if any(_unpinned(w, "=") for w in positional[1:]):
+                    rules.add("DL3018")
+    if yarn_installs and not yarn_cleans:
+        rules.add("DL3060")
+    if apt_updates and not apt_lists_removed:
+        rules.add("DL3009")
+    if yum_installs and not yum_cleans:
+        rules.add("DL3032")
+    return rules
+
+
+def _needs_cwd(rest: list[shell.SimpleCommand], cwd: str) -> bool:
+    """Whether commands may depend on the folder they run in: all but file tools and no-effect
+    programs whose every path is absolute, and package managers' cleanups."""
+    for command in rest:
+        if any(not target.value.startswith("/") for _op, target in command.redirects):
+            return True
+        invocations, blind = commands.read(shell_script(command))
+        if blind:
+            return True
+        for invocation in invocations:
+            positional = [a for a in invocation.args if not a.startswith("-")]
+            if invocation.program in _REMOVING and positional[:1] and positional[0] in _REMOVING[invocation.program]:
+                if invocation.program in ("apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper") or positional[0] == "cache":
+                    continue
+                return True
+            got = _paths(invocation, command)
+            if isinstance(got, str):
+                return True
+            reads, writes, _recursive = got
+            if any(not p.startswith("/") for p in reads + writes):
+                return True
+    return False
+
+
+def _outside_region(invocation: Invocation, command: shell.SimpleCommand, region: str) -> bool:
+    """A file tool whose every path is absolute, literal, and away from where the sources go
+    (neither in that folder nor holding it)."""
+    got = _paths(invocation, command)
+    if isinstance(got, str):
+        return False
+    reads, writes, _recursive = got
+    for path in reads + writes:
+        if not path.startswith("/") or "$" in path or "`" in path:
+            return False
+        resolved = posixpath.normpath(path)
+        if _inside(resolved, region) or _inside(region, posixpath.dirname(resolved) if any(ch in path for ch in "*?[") else resolved):
+            return False
+        if region.startswith(_BASE):
+            return False  # where the sources go is not known
+    return True
+
+
+def _local_package(word: str) -> bool:
+    """A package argument that names a local path or archive rather than a registry package
+    (``.``, ``./pkg``, ``dist/app.whl``, ``file:../lib``)."""
+    if "://" in word or word.startswith("git+"):
+        return False
+    if word.startswith(("@",)) and word.count("/") == 1:
+        return False  # a scoped npm package
+    return word.startswith((".", "/", "~", "file:")) or "/" in word or word.endswith((".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2"))
+
+
+def _reads_sources(command: object, region: str = _BASE, cwd: str = _BASE) -> str:
+    """Why a simple command may read the sources, or change where they go ("" when it cannot):
+    only system package managers, global installs of named packages, and the programs of
+    _SOURCE_FREE are known not to. Moved before the sources, it must write nothing where the
+    sources go (``region``): the COPY would write over it."""
     assert isinstance(command, shell.SimpleCommand)
     for op, target in command.redirects:
         if op not in (">", ">>", ">|", "&>") or target.value.startswith("/dev/"):
             continue
         written = target.value
-        if not written.startswith("/") or "$" in written or not posixpath.relpath(written, workdir).startswith(".."):
-            return f"writes {written}, which may be where the install runs"
+        if not written.startswith("/") or "$" in written or _inside(written, region):
+            return f"writes {written}, which may be where the sources go"
     found, blind = commands.read(shell_script(command))
     if any(i.program in _ENVIRONMENT_TOOLS for i in found):
         blind = [u for u in blind if u.kind != "program"]  # the unknown program is one of them
@@ -701,21 +1371,47 @@ def _reads_sources(command: object, workdir: str = _BASE) -> str:
         return blind[0].reason
     for invocation in found:
         program = invocation.program
+        if program in ("ln", "useradd", "adduser", "usermod", "mkdir"):
+            words = [a for a in invocation.args if not a.startswith("-")]
+            named = words[-1:] if program == "ln" and len(words) > 1 else ([] if program == "mkdir" else words)
+            named += [a.split("=", 1)[1] for a in invocation.args if a.startswith("--home=")]
+            if program in ("useradd", "adduser", "usermod"):
+                named += [a for a in invocation.args if a.startswith("/")]
+            for path in named:
+                if "$" in path or (not path.startswith("/") and program == "ln"):
+                    return f"may write where the sources go ({invocation.display})"
+                if path.startswith("/") and _inside(posixpath.normpath(path), region):
+                    return f"writes {path}, where the sources go ({invocation.display})"
         if program in _SOURCE_FREE:
             continue
+        if program in ("sed", "chmod", "chown", "chgrp", "cp", "mv", "touch", "rm") and _outside_region(invocation, command, region):
+            continue  # files of the system, named in full, away from the sources
         if any(commands.subcommand(invocation, m) is not None for m in MANAGERS if m.name not in ("pip", "npm")):
+            if any(a.startswith(("./", "../")) or a.endswith((".deb", ".rpm", ".apk")) and "://" not in a for a in invocation.args):
+                return f"may read the sources ({invocation.display}: a local package)"
             continue
         if program == "pip" and commands.positionals(invocation, BY_NAME["pip"])[:1] == ("install",):
-            if not any(a in (".", "./", "-r", "-e", "-c", "--requirement", "--editable", "--constraint") or a.startswith(("./", "/", "-r", "-e", "-c")) for a in invocation.args):
+            local = any(_local_package(a) for a in commands.positionals(invocation, BY_NAME["pip"])[1:])
+            if not local and not any(a in ("-r", "-e", "-c", "--requirement", "--editable", "--constraint") or a.startswith(("-r", "-e", "-c", "--requirement=", "--editable=", "--constraint=")) for a in invocation.args):
                 continue
         if program == "npm" and commands.positionals(invocation, BY_NAME["npm"])[:1] in (("install",), ("i",)) and any(a in ("-g", "--global") for a in invocation.args):
-            continue
+            if not any(_local_package(a) for a in commands.positionals(invocation, BY_NAME["npm"])[1:]):
+                continue
         if program in ("npm", "yarn", "pnpm", "pip") and commands.positionals(invocation, BY_NAME["pip" if program == "pip" else "npm"])[:1] in (("cache",), ("config",)):
             continue  # the tool's own cache or configuration: no project file
         if program in _ENVIRONMENT_TOOLS:
             continue  # a Python environment for the install to use
         if program == "rm" and all(a.startswith(("-", "/var/lib/apt", "/var/cache", "/tmp/")) for a in invocation.args):
             continue  # package caches
+        if program == "rm":
+            inside = [
+                a for a in invocation.args
+                if not a.startswith("-") and ("$" in a or (not a.startswith("/") and cwd.startswith(_BASE)) or _inside(_resolve(a, cwd), region))
+            ]
+            if inside:
+                return f"removes {inside[0]}, which the sources may bring: before them it would remove nothing of theirs"
+        if program == "go" and invocation.args[:1] == ("get",):
+            return f"changes go.mod ({invocation.display}: in module mode it adds the module), which the COPY brings"
         return f"may read the sources ({invocation.display})"
     return ""
 
@@ -726,21 +1422,36 @@ _MAVEN_VALUE_OPTIONS = frozenset({"-s", "--settings", "-gs", "--global-settings"
 _NOT_CARRIED = frozenset({"-o", "--optimize-autoloader", "-a", "--classmap-authoritative", "--apcu-autoloader"})
 
 
-def _dependency_only(found: _Found) -> str:
+def _dependency_only(found: _Found, directory: str = "") -> str:
     """The dependency-only command, with the original's options where the row says so; a
-    tolerant prefetch ends in ``|| true`` (its failure leaves the build as it was)."""
+    tolerant prefetch ends in ``|| true`` (its failure leaves the build as it was). With
+    ``directory``, the tool's own option names the folder the original reached with ``cd``."""
     row = found.row
     assert row.dependency_only is not None
     base = row.dependency_only or " ".join([found.invocation.spelled or row.program, *row.words])
+    if directory:
+        option = _DIRECTORY_OPTIONS[row.program].format(shlex.quote(directory))
+        first, _, others = base.partition(" ")
+        if row.program == "dotnet":
+            if not any(_is_project(a) for a in found.invocation.args):
+                base = f"{base} {option}"
+        elif row.program == "composer":
+            base = f"{base} {option}"
+        else:
+            base = f"{first} {option} {others}".rstrip()
     text = base
     if row.program == "mvn":
         # The original's options (offline, repository, settings, profiles), not its goals.
         args = found.invocation.args
         carried = [a for n, a in enumerate(args) if a.startswith("-") or (n and args[n - 1] in _MAVEN_VALUE_OPTIONS)]
+        if not any(a in ("-B", "--batch-mode") for a in args):
+            carried.insert(0, "-B")  # no prompts, no progress lines: the output is all the difference
         text = " ".join([base.split()[0], *(shlex.quote(a) for a in carried), *base.split()[1:]])
     if row.carry_options:
         words = list(found.invocation.args[len(row.words):])
         options = [w for w in words if w not in base.split() and w not in _NOT_CARRIED]
+        if directory and row.program == "dotnet":
+            options = [posixpath.join(directory, w) if _is_project(w) else w for w in options]
         text = " ".join([base, *(shlex.quote(w) for w in options)])
     if row.clean:
         text += f" && {row.clean}"
@@ -749,6 +1460,10 @@ def _dependency_only(found: _Found) -> str:
     if row.then:
         text += f"; {row.then}"
     return text
+
+
+def _is_project(word: str) -> bool:
+    return not word.startswith("-") and word.endswith((".sln", ".slnx", ".csproj", ".fsproj", ".vbproj", ".proj"))
 
 
 def _source_dir(sources: list[str]) -> str | None:
@@ -853,12 +1568,25 @@ def _plan(found: _Found, model: Model, build: object | None, prefix: str) -> _Pl
     if row.ecosystem == "go":
         if any(a.startswith("-mod=vendor") for a in found.invocation.args):
             return "it builds from vendor/, which holds the dependencies already"
+        above = _go_mod_above(found, model) if ctx is None else None
+        if above is not None:
+            # go.mod was copied on its own into this folder or one above: the download can
+            # run before the sources with nothing more to copy, where Go reads modules there.
+            image = model.image(found.stage)
+            version = _go_version(images.parse_image(image) if image else None)
+            mode = (model.env(found.install).get("GO111MODULE") or "").lower()
+            outside_gopath = not _inside(found.workdir, "/go/src")
+            if mode != "off" and version is not None and (version >= (1, 13) or version >= (1, 11) and (mode == "on" or outside_gopath)):
+                plan.above = describe(above)
+                plan.assumed = row.assumption
+                return plan
         if ctx is None:
             image = model.image(found.stage)
             ref = images.parse_image(image) if image else None
             version = _go_version(ref)
             if version is None or version < (1, 16):
-                return "Go before 1.16 (or an unknown Go) may build without go.mod, and without the build context this pass cannot see one"
+                known = f"Go {'.'.join(map(str, version))} ({image})" if version is not None else f"a Go this pass cannot date ({image or 'an unknown image'})"
+                return f"{known}: before 1.16, Go builds without go.mod where there is none, and without the build context this pass cannot see whether there is one"
     for group in row.required:
         if ctx is None:
             # One of a group exists (npm ci needs a lockfile, whichever): each as a pattern
@@ -908,6 +1636,33 @@ def _plan(found: _Found, model: Model, build: object | None, prefix: str) -> _Pl
             relative = member[len(prefix):] if member.startswith(prefix) else member
             plan.extra.append((posixpath.join(relative, "package.json"), relative))
     return plan
+
+
+def _go_mod_above(found: _Found, model: Model) -> Instruction | None:
+    """An earlier COPY of the stage that copies ``go.mod`` by name into the install's folder
+    or one above it (where Go looks for it)."""
+    for instruction in found.stage.body:
+        if instruction is found.copy:
+            return None
+        command = instruction.command
+        if instruction.word not in ("copy", "add") or command is None or command.flag("from") is not None:
+            continue
+        words = _words(command)
+        if not words or len(words) < 2 or any("$" in w for w in words):
+            continue
+        sources = words[:-1]
+        if "go.mod" not in [posixpath.basename(w) for w in sources if not any(ch in w for ch in "*?[")]:
+            continue
+        destination = _resolve(words[-1], model.workdir(instruction))
+        if len(sources) > 1 or words[-1].endswith("/") or words[-1] in (".", "./"):
+            folder = destination
+        elif posixpath.basename(destination) == "go.mod":
+            folder = posixpath.dirname(destination)
+        else:
+            continue  # a file or a folder, depending on what is there
+        if not folder.startswith(_BASE) and _inside(found.workdir, folder):
+            return instruction
+    return None
 
 
 def _optional(name: str) -> str:
