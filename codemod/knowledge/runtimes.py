@@ -97,6 +97,8 @@ INSTALL_CACHES: dict[str, InstallCache] = {
 #: family) -> name -> value. The php images' PHPIZE_DEPS (the compilers and tools phpize needs;
 #: docker-library/php, Dockerfile-linux.template).
 IMAGE_ENV: dict[tuple[str, str], dict[str, str]] = {
+    # Every distro of the image ("*"): the golang images' GOPATH.
+    ("go", "*"): {"GOPATH": "/go"},
     ("php", "debian"): {"PHPIZE_DEPS": "autoconf dpkg-dev file g++ gcc libc-dev make pkg-config re2c"},
     ("php", "alpine"): {"PHPIZE_DEPS": "autoconf dpkg-dev dpkg file g++ gcc libc-dev make pkgconf re2c"},
 }

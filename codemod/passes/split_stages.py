@@ -184,6 +184,8 @@ class _Plan:
     read: list[str] = field(default_factory=list)
     #: Archives a RUN downloads to unpack: kept in the builder.
     archives: list[str] = field(default_factory=list)
+    #: Files a cp/mv/install put outside the application from what the build made (carried).
+    made: list[str] = field(default_factory=list)
     #: Where pip installs as another user (or --user): that user's ~/.local, copied.
     user_places: list[str] = field(default_factory=list)
     #: Carried directories a RUN removes (and no later COPY brings back): not copied.
@@ -328,6 +330,9 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         plan.kept_packages.extend(native)
         plan.replayed.append(f"installed {', '.join(native)} (linked by the installed packages)")
     plan.carries = _carries(model, stage, chain, roots, places, chowns, plan)
+    unread = [c.path for c in plan.carries if "$" in c.path or "$" in c.to or "`" in c.path]
+    if unread:
+        raise Decline(f"the artifact {unread[0]} is named by a variable this pass cannot read")
     _carry_in_place_of_copies(model, plan)
     if build is not None:
         plan.carries.extend(_runtime_files(build, model, stage, chain, plan))
@@ -834,6 +839,7 @@ def _classify_run(
         raise Decline(f"{describe(instruction)!r}: a non-POSIX shell")
     outcome = _RunOutcome()
     cwd = workdir
+    previous = workdir  # ``cd -``
     replay_commands: list[str] = []
     packages_wanted: list[tuple[str, list[str], Invocation]] = []
     all_replayed = True
@@ -842,10 +848,14 @@ def _classify_run(
         program = invocation.program
         args = invocation.args
         if program == "cd" and not invocation.nested:
-            target = next((a for a in args if not a.startswith("-")), None)
+            target = "-" if args == ("-",) else next((a for a in args if not a.startswith("-")), None)
+            if target == "-":
+                cwd, previous = previous, cwd
+                continue
+            target = _expanded(target, model, instruction) if target is not None else None
             if target is None or "$" in target:
                 raise Decline(f"{describe(instruction)!r}: `cd` to a place this pass cannot read")
-            cwd = _resolve(target, cwd)
+            previous, cwd = cwd, _resolve(target, cwd)
             continue
         manager = _manager_of(invocation)
         if manager is not None:
@@ -908,6 +918,9 @@ def _classify_run(
             continue
         if outside and program not in _FILE_OPS and not (eco in _COMPILED and _runs_program(invocation)):
             raise Decline(f"{describe(instruction)!r}: {invocation.display!r} writes {outside[0]}, outside the application")
+        if program == "git" and args[:1] and args[0] in ("checkout", "submodule", "pull", "fetch", "reset", "switch", "apply", "am", "config") and eco in _COMPILED and _inside(cwd, ["/go", *plan.builder_roots]):
+            all_replayed = False
+            continue  # among a compiled program's sources (GOPATH): the build's, not the runtime's
         if program in _DOWNLOADERS:
             target = _download_target(invocation, cwd, model, instruction)
             if target is None:
@@ -940,6 +953,30 @@ def _classify_run(
                 continue
             if not paths:
                 continue
+            if program in ("cp", "mv", "install") and len(paths) >= 2 and not (program == "install" and "-d" in args):
+                made = _build_made(paths[:-1], carried, plan, downloaded_here, eco)
+                if made is None:
+                    raise Decline(f"{describe(instruction)!r}: {invocation.display!r} names paths this pass cannot read")
+                other_base = plan.runtime_image != model.image(stage)
+                if (made or other_base) and not _inside(paths[-1], carried):
+                    # A file the build made, put outside the application (``cp
+                    # $GOPATH/src/x/x /usr/local/bin/x``), or a file of the toolchain image
+                    # the runtime image may not have (``cp /usr/share/zoneinfo/UTC
+                    # /etc/localtime``: no tzdata in debian:bookworm-slim): the runtime stage
+                    # copies the result from the builder.
+                    dest = paths[-1]
+                    into_dir = len(paths) > 2 or _path_args(invocation)[-1].endswith("/") or dest in _SYSTEM_DIRS
+                    targets = [posixpath.join(dest, posixpath.basename(src.rstrip("/"))) for src in paths[:-1]] if into_dir else [dest]
+                    for target in targets:
+                        if target in _SYSTEM_DIRS or "*" in target or "$" in target:
+                            raise Decline(f"{describe(instruction)!r}: {invocation.display!r} puts files of the build into {target}")
+                        if target not in plan.downloads:
+                            plan.downloads.append(target)
+                            plan.made.append(target)
+                            carried.append(target)
+                    outcome.touches_carried = True
+                    all_replayed = False
+                    continue
             if program == "rm" and (_caches_only([p.split("*")[0].rstrip("/") or "/" for p in paths]) or all(_inside(p, plan.downloads) or p in downloaded_here for p in paths)):
                 all_replayed = False
                 continue
@@ -1129,10 +1166,25 @@ _ARCHIVE = re.compile(r"\.(tar|tgz|tar\.gz|tar\.xz|tar\.bz2|txz|tbz2|zip|gz|xz|b
 
 
 def _expanded(text: str, model: Model, instruction: Instruction) -> str:
+    """``text`` with the file's ARG and ENV values put in, then the toolchain image's own
+    variables (``$GOPATH``); unchanged where a variable has no known value."""
     if "$" not in text:
         return text
     value = model.expand(text, instruction)
-    return value if value is not None else text
+    if value is not None:
+        return value
+    stage = model.stage_of(instruction)
+    image = model.image(stage) if stage is not None else None
+    ref = images.parse_image(image) if image else None
+    chain = runtimes.toolchain(ref) if ref is not None else None
+    if chain is None:
+        return text
+    out = text
+    for key, known in runtimes.IMAGE_ENV.get((chain.ecosystem, "*"), {}).items():
+        if key in model.env(instruction):
+            continue  # the file sets it: not the image's value
+        out = out.replace("${" + key + "}", known).replace("$" + key, known)
+    return out
 
 
 def _option(args: tuple[str, ...], *names: str) -> str | None:
@@ -1439,6 +1491,20 @@ _LOCAL_INSTALLS: dict[str, frozenset[str]] = {
 }
 
 
+def _build_made(sources: list[str], carried: list[str], plan: _Plan, downloaded: set[str], eco: str) -> list[str] | None:
+    """Which of ``sources`` the build made (in the application, the dependency places, a
+    compiled program's sources or GOPATH, a download); None when one cannot be read."""
+    made = []
+    for source in sources:
+        if "$" in source or "`" in source:
+            return None
+        head = source.split("*")[0].rstrip("/") or "/"
+        roots = [*carried, *plan.builder_roots, *plan.downloads, *plan.archives, *downloaded] + (["/go"] if eco == "go" else [])
+        if _inside(head, roots):
+            made.append(source)
+    return made
+
+
 def _expanded_packages(names: list[str], model: Model, instruction: Instruction, chain: runtimes.Toolchain) -> tuple[list[str], list[str]]:
     """Package names with the file's ARG/ENV values and the base image's own variables
     (``$PHPIZE_DEPS``) put in; a name still holding a variable stays as it is."""
@@ -1670,7 +1736,7 @@ def _carries(
                 out.append(_Carry(path, path, None, "the installed dependencies (pip as the image's user)"))
         for path in plan.downloads:
             if not _inside(path, roots + places):
-                out.append(_Carry(path, path, None, "a download"))
+                out.append(_Carry(path, path, None, "a file the build put there" if path in plan.made else "a download"))
         full_image = not chain.slim  # an already slim image: the runtime stage runs on it too
         if eco == "python" and not plan.read and full_image:
             plan.assumed.append("no installed package links a library that only the full image has (psycopg2 and mysqlclient need libpq5 and libmariadb3: add them if so)")
@@ -1684,7 +1750,7 @@ def _carries(
             out.append(_Carry(path, path, None, "files the program writes at build time"))
     for path in plan.downloads:
         if not any(_inside(path, [c.path]) for c in out):
-            out.append(_Carry(path, path, None, "a download"))
+            out.append(_Carry(path, path, None, "a file the build put there" if path in plan.made else "a download"))
     release = chain.release
     family = release.family if release else None
     if eco in ("go", "rust") and family in _CA_BUNDLE:
@@ -1706,7 +1772,7 @@ def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -
             if invocation.program == "cd":
                 target = next((a for a in invocation.args if not a.startswith("-")), None)
                 if target:
-                    cwd = _resolve(target, cwd)
+                    cwd = _resolve(_expanded(target, model, instruction), cwd)
             out = _output_of(invocation, eco, cwd)
             if out is not None:
                 outputs.append(out)
