@@ -1944,14 +1944,25 @@ def _check_runtime_programs(model: Model, stage: Stage, plan: _Plan, chain: runt
     """A program CMD, ENTRYPOINT or HEALTHCHECK runs that only the full image has: installed in
     the runtime stage by the same package (Debian-based runtimes), else decline."""
     needed: list[str] = []
+    by_steps: list[str] = []  # run by a step run again, not by the image's command
+    same_image = chain.slim and plan.runtime_image.startswith(stage.image.text if stage.image else "")
     for instruction in stage.body:
         if instruction.word not in ("cmd", "entrypoint", "healthcheck"):
             continue
         step = model.step(instruction)
         for invocation in step.invocations if step else []:
             package = packages.FULL_IMAGE_PROGRAMS.get(invocation.program)
-            if package and package not in plan.kept_packages and package not in needed and not (chain.slim and plan.runtime_image.startswith(stage.image.text if stage.image else "")):
+            if package and package not in plan.kept_packages and package not in needed and not same_image:
                 needed.append(package)
+    # Steps run again in the runtime stage must find their programs there too.
+    for item in plan.body:
+        if same_image or plan.runtime_image == model.image(stage):
+            break
+        for program in _replayed_programs(item, model):
+            package = packages.FULL_IMAGE_PROGRAMS.get(program)
+            if package and package not in plan.kept_packages and package not in needed:
+                needed.append(package)
+                by_steps.append(package)
     if not needed:
         return
     family = chain.release.family if chain.release else None
@@ -1962,7 +1973,28 @@ def _check_runtime_programs(model: Model, stage: Stage, plan: _Plan, chain: runt
     plan.body.insert(0 if not plan.body else _after_config_prefix(plan.body), text)
     if plan.carry_at >= _after_config_prefix(plan.body) - 1:
         plan.carry_at += 1
-    plan.replayed.append(f"installed {', '.join(needed)} (run by the image's command)")
+    by_command = [p for p in needed if p not in by_steps]
+    if by_command:
+        plan.replayed.append(f"installed {', '.join(by_command)} (run by the image's command)")
+    if by_steps:
+        plan.replayed.append(f"installed {', '.join(by_steps)} (run by a step run again)")
+
+
+def _replayed_programs(item: Instruction | tuple[str, ...], model: Model) -> list[str]:
+    """The programs a RUN of the runtime stage runs (as it is, or the commands written for it)."""
+    from ..commands import program_name
+
+    if isinstance(item, Instruction):
+        if item.word != "run":
+            return []
+        step = model.step(item)
+        return [i.program for i in step.invocations] if step is not None else []
+    found = []
+    for text in item:
+        for command in shell.parse(text).commands:
+            if command.words:
+                found.append(program_name(command.words[0].value))
+    return found
 
 
 def _after_config_prefix(body: list[Instruction | tuple[str, ...]]) -> int:
