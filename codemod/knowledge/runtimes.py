@@ -355,7 +355,8 @@ def _java(ref: ImageRef) -> Toolchain:
     alpine = "alpine" in tag
     runtime = f"eclipse-temurin:{major}-jre{'-alpine' if alpine else ''}"
     temurin = library == "eclipse-temurin" or "temurin" in tag
-    return Toolchain("java", runtime, version=str(major), family_changes=not temurin, release=release)
+    # openjdk and maven images are Debian (or Alpine); Temurin's are Ubuntu (or Alpine).
+    return Toolchain("java", runtime, version=str(major), family_changes=not temurin and not alpine, release=release)
 
 
 def _dotnet(ref: ImageRef) -> Toolchain:

@@ -977,13 +977,13 @@ def _classify_run(
                     outcome.touches_carried = True
                     all_replayed = False
                     continue
+            if program == "rm":
+                # ``pip install /code && rm -rf /code``, ``git clone ... src && ... && rm -rf src``:
+                # a directory the runtime stage would copy is gone at the end of the build.
+                plan.gone.update(root for root in carried for p in paths if "*" not in p and "$" not in p and _inside(root, [p.rstrip("/") or "/"]))
             if program == "rm" and (_caches_only([p.split("*")[0].rstrip("/") or "/" for p in paths]) or all(_inside(p, plan.downloads) or p in downloaded_here for p in paths)):
                 all_replayed = False
                 continue
-            if program == "rm":
-                # ``pip install /code && rm -rf /code``: a directory the runtime stage would copy
-                # is gone at the end of the build.
-                plan.gone.update(root for root in carried for p in paths if "*" not in p and "$" not in p and _inside(root, [p.rstrip("/") or "/"]))
             if eco in _COMPILED and plan.builder_roots and all(_inside(p.split("$")[0].split("*")[0] or "/", plan.builder_roots) for p in paths) and not any(_inside(p, carried) for p in paths):
                 # Among the sources and the build's output: what the runtime stage needs of
                 # it is copied from the builder as it ends up; a directory is made again.
@@ -1735,7 +1735,7 @@ def _carries(
             if not _inside(path, roots + places):
                 out.append(_Carry(path, path, None, "the installed dependencies (pip as the image's user)"))
         for path in plan.downloads:
-            if not _inside(path, roots + places):
+            if not _inside(path, roots + places) and path not in plan.gone:
                 out.append(_Carry(path, path, None, "a file the build put there" if path in plan.made else "a download"))
         full_image = not chain.slim  # an already slim image: the runtime stage runs on it too
         if eco == "python" and not plan.read and full_image:
@@ -1749,7 +1749,7 @@ def _carries(
         if not any(_inside(path, [c.path]) for c in out):
             out.append(_Carry(path, path, None, "files the program writes at build time"))
     for path in plan.downloads:
-        if not any(_inside(path, [c.path]) for c in out):
+        if path not in plan.gone and not any(_inside(path, [c.path]) for c in out):
             out.append(_Carry(path, path, None, "a file the build put there" if path in plan.made else "a download"))
     release = chain.release
     family = release.family if release else None
