@@ -981,7 +981,7 @@ def _classify_run(
                 # ``pip install /code && rm -rf /code``, ``git clone ... src && ... && rm -rf src``:
                 # a directory the runtime stage would copy is gone at the end of the build.
                 plan.gone.update(root for root in carried for p in paths if "*" not in p and "$" not in p and _inside(root, [p.rstrip("/") or "/"]))
-            if program == "rm" and (_caches_only([p.split("*")[0].rstrip("/") or "/" for p in paths]) or all(_inside(p, plan.downloads) or p in downloaded_here for p in paths)):
+            if program == "rm" and all(_caches_only([p.split("*")[0].rstrip("/") or "/"]) or _inside(p, plan.downloads) or p in downloaded_here for p in paths):
                 all_replayed = False
                 continue
             if eco in _COMPILED and plan.builder_roots and all(_inside(p.split("$")[0].split("*")[0] or "/", plan.builder_roots) for p in paths) and not any(_inside(p, carried) for p in paths):
