@@ -357,7 +357,7 @@ def _carry_in_place_of_copies(model: Model, plan: _Plan) -> None:
         if not isinstance(item, Instruction) or item.word not in ("copy", "add") or _flag(item, "from") is not None:
             continue
         words = _copy_words(item, model)
-        if words is None or len(words) != 2 or "$" in words[0] or "*" in words[0]:
+        if words is None or len(words) != 2 or "$" in words[0]:
             continue
         dest = _resolve(words[-1], model.workdir(item) or "/")
         if words[-1].endswith("/"):
@@ -1826,9 +1826,17 @@ def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -
             args = argv[1:]
             if "-jar" in args and args.index("-jar") + 1 < len(args):
                 jar = args[args.index("-jar") + 1]
-                if "$" in jar or "*" in jar:
-                    raise Decline(f"the jar {jar!r} is named by a variable or pattern")
+                if "$" in jar:
+                    raise Decline(f"the jar {jar!r} is named by a variable")
+                if ("*" in jar or "?" in jar) and not _shell_form(instruction):
+                    raise Decline(f"the jar {jar!r} is a pattern in the exec form, which no shell expands")
                 path = _resolve(jar, final_workdir)
+                if "*" in path or "?" in path:
+                    # ``CMD java -jar target/*.jar``: the shell expands it at run time; the runtime
+                    # stage gets what the pattern matches, in the same directory.
+                    if "*" in posixpath.dirname(path) or "?" in posixpath.dirname(path):
+                        raise Decline(f"the jar {jar!r} is named by a pattern over directories")
+                    return [_Carry(path, posixpath.dirname(path) + "/", None, "the jar" if outputs else "the jar (from the build context)")]
                 # Built here, or brought from the build context and run on the JDK image: the
                 # runtime stage runs it on the JRE.
                 return [_Carry(path, path, None, "the jar" if outputs else "the jar (from the build context)")]
@@ -1854,6 +1862,11 @@ def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -
             raise Decline("no `dotnet publish -o DIR` names the output")
         return [_Carry(publish[-1], publish[-1], None, "the published application")]
     raise Decline(f"{eco}: no artifact rule")
+
+
+def _shell_form(instruction: Instruction) -> bool:
+    command = instruction.command
+    return command is not None and command.form == "shell"
 
 
 def _class_path(args: list[str]) -> list[str] | None:
