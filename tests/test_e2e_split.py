@@ -138,6 +138,11 @@ SAMPLES = {
             " which the runtime stage must copy; the user is made again there",
         ),
         Sample(
+            "split-java-pattern", "maven:3-eclipse-temurin-17", "eclipse-temurin:17-jre",
+            "CMD in shell form runs `java -jar target/*.jar`: the shell expands the pattern at run time, so"
+            " every jar it matches (the shaded jar and original-*.jar) must be there, in target/",
+        ),
+        Sample(
             "split-ruby-bundle-path", "ruby:3.1", "ruby:3.1-slim",
             "ENV BUNDLE_PATH=/srv/gems: the gems are not in /usr/local/bundle; one mkdir -p makes the application"
             " directory and a state directory outside it, which the program checks",

@@ -1,0 +1,21 @@
+FROM maven:3-eclipse-temurin-17 AS builder
+WORKDIR /opt/greeter
+COPY pom.xml ./
+COPY src ./src
+RUN mvn -o -q -B -Dmaven.repo.local=/usr/share/maven-repo package
+RUN groupadd --system greeter \
+ && useradd --system --gid greeter --no-create-home greeter
+USER greeter
+ENV APP_GREETING=hej
+EXPOSE 8080
+CMD java -jar target/*.jar --port 8080
+
+FROM eclipse-temurin:17-jre AS runtime
+WORKDIR /opt/greeter
+COPY --from=builder /opt/greeter/target/*.jar /opt/greeter/target/
+RUN groupadd --system greeter \
+ && useradd --system --gid greeter --no-create-home greeter
+USER greeter
+ENV APP_GREETING=hej
+EXPOSE 8080
+CMD java -jar target/*.jar --port 8080
