@@ -1003,6 +1003,7 @@ OFFICIAL_USERS: dict[str, str | None] = {
 IMAGE_WORKDIRS: dict[str, str] = {
     "python": "/", "pypy": "/", "node": "/", "ruby": "/", "debian": "/", "ubuntu": "/", "alpine": "/",
     "golang": "/go", "httpd": "/usr/local/apache2", "tomcat": "/usr/local/tomcat",
+    "rust": "/", "openjdk": "/", "eclipse-temurin": "/", "java": "/",
 }
 
 

@@ -186,6 +186,13 @@ class _Plan:
     archives: list[str] = field(default_factory=list)
     #: Files a cp/mv/install put outside the application from what the build made (carried).
     made: list[str] = field(default_factory=list)
+    #: Application directories a user owns in the builder (chown, or made as that USER): the
+    #: runtime stage makes them with that owner before copying into them (COPY --from does not
+    #: change the owner of a directory that exists, and WORKDIR makes it as root).
+    dir_owners: dict[str, str] = field(default_factory=dict)
+    #: (instruction, value) the runtime stage starts with: the toolchain image's settings the
+    #: file relies on (its WORKDIR, GOPATH).
+    defaults: list[tuple[str, str]] = field(default_factory=list)
     #: Where pip installs as another user (or --user): that user's ~/.local, copied.
     user_places: list[str] = field(default_factory=list)
     #: Carried directories a RUN removes (and no later COPY brings back): not copied.
@@ -310,6 +317,11 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
                 last_carried = len(body)
             for path, owner in outcome.chowns:
                 chowns.setdefault(path, owner)
+                if path in roots:
+                    plan.dir_owners[path] = owner  # the directory itself, not only its files
+            for path, owner in outcome.owned_dirs:
+                if path in roots:
+                    plan.dir_owners.setdefault(path, owner)
             continue
         raise Decline(f"{describe(instruction)!r}: an instruction this pass does not place")
     plan.body = body
@@ -344,6 +356,7 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         raise Decline(f"{image} is already a small image and no RUN installs build-only packages: nothing to gain")
     _check_runtime_programs(model, stage, plan, chain)
     _drop_unused_args(plan)
+    _decide_defaults(model, stage, plan)
     return plan
 
 
@@ -813,6 +826,8 @@ class _RunOutcome:
     replay: Instruction | tuple[str, ...] | None = None
     touches_carried: bool = False
     chowns: list[tuple[str, str]] = field(default_factory=list)
+    #: Directories a non-root USER made (mkdir): that user owns them.
+    owned_dirs: list[tuple[str, str]] = field(default_factory=list)
     #: The RUN runs the application's code: it runs again after the artifacts are copied.
     app_code: bool = False
     #: The RUN only installs system packages the runtime needs: (family, names, recommends,
@@ -1015,6 +1030,12 @@ def _classify_run(
                     owner = next((a for a in args if not a.startswith("-")), "")
                     for path in inside:
                         outcome.chowns.append((path, owner))
+                if program == "mkdir":
+                    user = model.user_at(instruction)
+                    if user is None:
+                        raise Decline(f"{describe(instruction)!r}: {invocation.display!r} runs as a user this pass cannot tell")
+                    if user not in ("root", "0"):
+                        outcome.owned_dirs.extend((path, user) for path in inside)  # made by that user
                 continue
             if inside and program in ("mkdir", "chown", "chmod", "chgrp") and not any(a.startswith("--reference") for a in args):
                 # Directories made again (mkdir -p changes nothing that exists), owner and mode
@@ -2094,6 +2115,11 @@ def _write(tree: Dockerfile, model: Model, stage: Stage, plan: _Plan, context: C
     platform_text = f"--platform={platform} " if platform and "BUILDPLATFORM" not in platform else ""
     texts: list[str] = [f"{kw('FROM')} {platform_text}{plan.runtime_image} {as_word} {runtime_name}{nl}"]
     carry_texts = []
+    owned = [c.path for c in plan.carries if c.path in plan.dir_owners]
+    if owned:
+        commands = [f"mkdir -p {' '.join(shlex.quote(p) for p in owned)}"] + [f"chown {shlex.quote(plan.dir_owners[p])} {shlex.quote(p)}" for p in owned]
+        joiner = f" {style.escape}{nl}{style.indent}&& " if style.leading_operators else f" && {style.escape}{nl}{style.indent}"
+        carry_texts.append(kw("RUN") + " " + joiner.join(commands) + nl)
     for carry in plan.carries:
         chown = f" --chown={carry.chown}" if carry.chown else ""
         source = carry.path
@@ -2111,6 +2137,7 @@ def _write(tree: Dockerfile, model: Model, stage: Stage, plan: _Plan, context: C
             joiner = f" {style.escape}{nl}{style.indent}&& " if style.leading_operators else f" && {style.escape}{nl}{style.indent}"
             body_texts.append(kw("RUN") + " " + joiner.join(item) + nl)
     body_texts[plan.carry_at:plan.carry_at] = carry_texts
+    texts.extend(_base_defaults(model, stage, plan, kw, nl))
     texts.extend(body_texts)
     parsed = parse_fragment_instructions(texts, tree.escape)
     if parsed is None:
@@ -2136,6 +2163,30 @@ def _write(tree: Dockerfile, model: Model, stage: Stage, plan: _Plan, context: C
     if not context.permits(PASS.name, explanation, REVIEW, about):
         return Outcome(tree)
     return Outcome(tree.with_changes(instructions=tuple(instructions)), [proposal])
+
+
+def _base_defaults(model: Model, stage: Stage, plan: _Plan, kw: object, nl: str) -> list[str]:
+    """Instructions for what the toolchain image set that the file relies on and the runtime
+    image does not (``_plan`` decides them: ``plan.defaults``)."""
+    word = kw if callable(kw) else (lambda w: w)
+    return [f"{word(name)} {value}{nl}" for name, value in plan.defaults]
+
+
+def _decide_defaults(model: Model, stage: Stage, plan: _Plan) -> None:
+    """The toolchain image's WORKDIR when the file sets none (golang: /go, where ``COPY . .``
+    and ``./app`` land) and GOPATH when an instruction of the runtime stage names it: the runtime
+    image sets neither."""
+    builder_ref = images.parse_image(model.image(stage) or "")
+    runtime_ref = images.parse_image(plan.runtime_image.split("$")[0] + "x" if "$" in plan.runtime_image else plan.runtime_image)
+    if builder_ref is None or runtime_ref is None:
+        return
+    texts = [item.text for item in plan.body if isinstance(item, Instruction)]
+    if plan.toolchain.ecosystem == "go" and runtime_ref.library_name != "golang" and any("$GOPATH" in t or "${GOPATH}" in t for t in texts):
+        plan.defaults.append(("ENV", "GOPATH=/go"))
+    if not any(i.word == "workdir" for i in stage.body):
+        before, after = images.image_workdir(builder_ref), images.image_workdir(runtime_ref)
+        if before is not None and before != (after or "/"):
+            plan.defaults.append(("WORKDIR", before))
 
 
 def _bare(instruction: Instruction) -> str:

@@ -16,6 +16,8 @@ ENV PYTHONUNBUFFERED=1
 ENV PATH=/opt/venv/bin:$PATH
 RUN useradd --create-home --uid 1001 --shell /bin/bash reporter
 WORKDIR /app
+RUN mkdir -p /app \
+    && chown reporter:reporter /app
 COPY --from=builder --chown=reporter:reporter /app /app
 COPY --from=builder /opt/venv /opt/venv
 USER reporter
