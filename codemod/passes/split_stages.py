@@ -1094,6 +1094,12 @@ def _classify_run(
                 # and its dependencies are there.
                 outcome.app_code = True
                 continue
+            if program in ("pipenv", "poetry") and [a for a in invocation.args if not a.startswith("-")][:1] in (["install"], ["sync"]) and not _environment_carried(invocation, model, stage, instruction):
+                raise Decline(
+                    f"{describe(instruction)!r}: {invocation.display!r} installs into a virtualenv of its own under the"
+                    " user's home, which this pass does not copy (pipenv --system, or POETRY_VIRTUALENVS_CREATE=false /"
+                    " virtualenvs.in-project, would install where it does)"
+                )
             if program == "pip" and _installs(invocation) and _other_python(invocation, chain):
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} is not the image's python {chain.version}: it installs where this pass does not copy")
             if program == "pip" and _installs(invocation):
@@ -1584,6 +1590,37 @@ def _python_build(invocation: Invocation) -> bool:
 def _pip_elsewhere(invocation: Invocation, besides_user: bool = False) -> bool:
     places = ("-t", "--target", "--prefix", "--root") if besides_user else ("--user", "-t", "--target", "--prefix", "--root")
     return any(a in places or a.startswith(("--target=", "--prefix=", "--root=")) for a in invocation.args)
+
+
+def _truthy(value: str | None) -> bool:
+    return value is not None and value.strip("\"'").lower() in ("1", "true", "yes", "on")
+
+
+def _falsy(value: str | None) -> bool:
+    return value is not None and value.strip("\"'").lower() in ("0", "false", "no", "off")
+
+
+def _environment_carried(invocation: Invocation, model: Model, stage: Stage, instruction: Instruction) -> bool:
+    """Whether pipenv or poetry installs where the runtime stage copies: into the system
+    site-packages (``pipenv install --system``, poetry with virtualenvs.create false) or into a
+    virtualenv inside the project (PIPENV_VENV_IN_PROJECT, virtualenvs.in-project)."""
+    env = model.env(instruction)
+    if invocation.program == "pipenv":
+        return "--system" in invocation.args or _truthy(env.get("PIPENV_VENV_IN_PROJECT"))
+    if _falsy(env.get("POETRY_VIRTUALENVS_CREATE")) or _truthy(env.get("POETRY_VIRTUALENVS_IN_PROJECT")):
+        return True
+    for other in stage.body:
+        if other.word != "run":
+            continue
+        step = model.step(other)
+        for run in step.invocations if step is not None else ():
+            words = [a for a in run.args if not a.startswith("-")]
+            if run.program == "poetry" and words[:1] == ["config"] and len(words) >= 3:
+                if words[1] == "virtualenvs.create" and _falsy(words[2]) or words[1] == "virtualenvs.in-project" and _truthy(words[2]):
+                    return True
+        if other is instruction:
+            break
+    return False
 
 
 def _other_python(invocation: Invocation, chain: runtimes.Toolchain) -> bool:
