@@ -940,6 +940,14 @@ FULL_IMAGE_PROGRAMS: dict[str, str] = {
     "composite": "imagemagick", "montage": "imagemagick", "compare": "imagemagick",
 }
 
+#: Programs a language image's own steps may use that the plain distro images (debian:*-slim,
+#: ubuntu, the runtime of go and rust) lack, though the language's slim images have them: the
+#: package that brings each (apt names).
+PLAIN_DISTRO_LACKS: dict[str, str] = {
+    "update-ca-certificates": "ca-certificates",
+    "locale-gen": "locales", "update-locale": "locales",
+}
+
 #: Header packages the full images carry preinstalled (buildpack-deps' full layer, and the
 #: python image's additions): what a program compiled in a full image may link against.
 FULL_IMAGE_LIBRARIES: frozenset[str] = frozenset(

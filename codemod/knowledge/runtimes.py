@@ -36,8 +36,8 @@ TOOLCHAIN_AT_RUN_TIME: dict[str, tuple[tuple[str, ...], ...]] = {
     "rust": (("cargo",),),
     "java": (("mvn",), ("mvnw",), ("gradle",), ("gradlew",), ("javac",)),
     "dotnet": (("dotnet", "run"), ("dotnet", "watch"), ("dotnet", "build"), ("dotnet", "test")),
-    "node": (("nodemon",), ("ts-node",), ("ts-node-dev",), ("npm", "run", "dev"), ("yarn", "dev"), ("ng", "serve")),
-    "python": (),
+    "node": (("nodemon",), ("ts-node",), ("ts-node-dev",), ("npm", "run", "dev"), ("yarn", "dev"), ("ng", "serve"), ("npm", "install"), ("npm", "ci"), ("yarn", "install")),
+    "python": (("pip", "install"), ("python", "setup.py")),
     "ruby": (),
     "php": (("php", "-S"),),
 }
@@ -102,6 +102,12 @@ IMAGE_ENV: dict[tuple[str, str], dict[str, str]] = {
     ("php", "debian"): {"PHPIZE_DEPS": "autoconf dpkg-dev file g++ gcc libc-dev make pkg-config re2c"},
     ("php", "alpine"): {"PHPIZE_DEPS": "autoconf dpkg-dev dpkg file g++ gcc libc-dev make pkgconf re2c"},
 }
+
+
+#: Python projects whose wheels install data files outside site-packages ({prefix}/share,
+#: {prefix}/etc: JupyterLab's assets and server configuration), which the runtime stage's copy
+#: of site-packages and bin/ would leave behind.
+PYTHON_DATA_PACKAGES = frozenset({"jupyter", "jupyterlab", "notebook", "nbclassic", "jupyterhub", "voila", "jupyter-server", "jupyter-lsp", "widgetsnbextension"})
 
 
 #: Settings that move where the dependency install writes, by ecosystem: (ENV name, install

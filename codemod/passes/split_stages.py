@@ -422,7 +422,13 @@ def _base_workdir(ref: images.ImageRef) -> str:
 
 
 def _check_commands(model: Model, stage: Stage, eco: str) -> None:
-    """CMD and ENTRYPOINT must not run the toolchain."""
+    """CMD and ENTRYPOINT must not run the toolchain, nor be an interactive shell (a toolbox
+    image: what its users run in it cannot be told)."""
+    finals = _program_words(model, stage)
+    entrypoints = [i for i in stage.body if i.word == "entrypoint"]
+    for instruction, argv in finals:
+        if instruction.word == "cmd" and not entrypoints and argv and posixpath.basename(argv[0]) in ("bash", "sh", "ash", "zsh") and all(a.startswith("-") for a in argv[1:]):
+            raise Decline(f"{describe(instruction)!r} is an interactive shell: what its users run there (the toolchain image's programs) cannot be told")
     for instruction in stage.body:
         if instruction.word not in ("cmd", "entrypoint"):
             continue
@@ -884,6 +890,15 @@ def _classify_run(
                     plan.dropped_packages.extend(t for t in tools if t not in plan.dropped_packages)
                 if any("$" in n for n in names):
                     raise Decline(f"{describe(instruction)!r}: packages named by variables")
+                if any(a.startswith("--repository") or a == "-X" for a in invocation.args):
+                    plan.repositories = True  # packages from another repository than the release's
+                virtual = _option(invocation.args, "--virtual", "-t") if name == "apk" else None
+                if virtual is not None and virtual in plan.removed:
+                    # ``apk add --virtual .build-deps ...`` then ``apk del .build-deps``: none of
+                    # them is in the final image.
+                    plan.dropped_packages.extend(n for n in names if n not in plan.dropped_packages)
+                    all_replayed = False
+                    continue
                 names = [n for n in names if packages.package_name(family, n) not in plan.removed]
                 extra = _BUILD_ONLY_FOR.get(eco, frozenset())
                 dropped_extra = [n for n in names if packages.package_name(family, n) in extra and not _runs(model, stage, packages.package_name(family, n))]
@@ -1083,6 +1098,8 @@ def _classify_run(
             all_replayed = False
             continue
         if program in _BUILD_PROGRAMS.get(eco, frozenset()) or program in ("pip", "python") and eco == "python":
+            if program in ("npm", "yarn") and [a for a in args if not a.startswith("-")] in (["link"], ["ln"]):
+                raise Decline(f"{describe(instruction)!r}: {invocation.display!r} links the project into the global packages, which this pass does not copy")
             if (eco == "node" and program in ("npm", "yarn", "pnpm") or program == "composer") and _global_install(invocation):
                 replay_commands.append(_text_of(invocation, instruction, step))
                 continue
@@ -1102,9 +1119,13 @@ def _classify_run(
                 )
             if program == "pip" and _installs(invocation) and _other_python(invocation, chain):
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} is not the image's python {chain.version}: it installs where this pass does not copy")
+            if program == "pip" and _installs(invocation) and any(k in model.env(instruction) for k in ("PIP_TARGET", "PIP_PREFIX", "PIP_ROOT")):
+                raise Decline(f"{describe(instruction)!r}: {invocation.display!r} installs where PIP_TARGET, PIP_PREFIX or PIP_ROOT says")
+            if program == "pip" and _installs(invocation) and (data := [n for n in _pip_names(invocation) if n in runtimes.PYTHON_DATA_PACKAGES]):
+                raise Decline(f"{describe(instruction)!r}: {data[0]} installs data files outside site-packages (share/, etc/), which this pass does not copy")
             if program == "pip" and _installs(invocation):
                 user = "root" if invocation.sudo else model.user_at(instruction)
-                as_user = "--user" in invocation.args or user not in ("root", "0")
+                as_user = "--user" in invocation.args or _truthy(model.env(instruction).get("PIP_USER")) or user not in ("root", "0")
                 if as_user and not _pip_elsewhere(invocation, besides_user=True) and not any(
                     _venv_dirs(i, model) for i in stage.body
                 ):
@@ -1592,6 +1613,18 @@ def _pip_elsewhere(invocation: Invocation, besides_user: bool = False) -> bool:
     return any(a in places or a.startswith(("--target=", "--prefix=", "--root=")) for a in invocation.args)
 
 
+def _pip_names(invocation: Invocation) -> list[str]:
+    """The project names ``pip install`` names literally (``jupyterlab==4.1`` -> jupyterlab)."""
+    out = []
+    for arg in invocation.args[1:]:
+        if arg.startswith("-") or "/" in arg or arg.endswith((".txt", ".whl", ".tar.gz")):
+            continue
+        match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", arg)
+        if match:
+            out.append(match.group(0).lower().replace("_", "-"))
+    return out
+
+
 def _truthy(value: str | None) -> bool:
     return value is not None and value.strip("\"'").lower() in ("1", "true", "yes", "on")
 
@@ -1813,7 +1846,7 @@ def _carries(
     family = release.family if release else None
     if eco in ("go", "rust") and family in _CA_BUNDLE:
         out.append(_Carry(_CA_BUNDLE[family], _CA_BUNDLE[family], None, "the CA certificates"))
-    if eco in ("go", "rust") and not plan.read:
+    if eco in ("go", "rust", "java", "dotnet") and not plan.read:
         plan.assumed.append("the program reads no file of the sources at run time (templates, static files): add a COPY --from=builder for each if it does")
     return out
 
@@ -1881,6 +1914,11 @@ def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -
         for instruction, argv in argvs:
             if posixpath.basename(argv[0]) != "java":
                 continue
+            if argv[0].startswith("/") and not argv[0].startswith("/opt/java/openjdk/"):
+                raise Decline(f"CMD or ENTRYPOINT runs java from {argv[0]}, a path of the JDK image the runtime image does not have")
+            read = [a for a in argv[1:] if not a.startswith("-") and _CONFIG_FILE.search(a) and "$" not in a]
+            if read:
+                raise Decline(f"CMD or ENTRYPOINT reads {read[0]}, a file of the build this pass does not copy")
             args = argv[1:]
             if "-jar" in args and args.index("-jar") + 1 < len(args):
                 jar = args[args.index("-jar") + 1]
@@ -1920,6 +1958,10 @@ def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -
             raise Decline("no `dotnet publish -o DIR` names the output")
         return [_Carry(publish[-1], publish[-1], None, "the published application")]
     raise Decline(f"{eco}: no artifact rule")
+
+
+#: Arguments that name a configuration file the program reads (``server config.yml``).
+_CONFIG_FILE = re.compile(r"\.(ya?ml|json|properties|xml|conf|cfg|ini|toml)$")
 
 
 def _shell_form(instruction: Instruction) -> bool:
@@ -2029,13 +2071,17 @@ def _check_runtime_programs(model: Model, stage: Stage, plan: _Plan, chain: runt
     for item in plan.body:
         if same_image or plan.runtime_image == model.image(stage):
             break
+        plain = images.parse_image(plan.runtime_image)
+        plain_distro = plain is not None and plain.library_name in ("debian", "ubuntu")
         for program in _replayed_programs(item, model):
-            package = packages.FULL_IMAGE_PROGRAMS.get(program)
+            package = packages.FULL_IMAGE_PROGRAMS.get(program) or (packages.PLAIN_DISTRO_LACKS.get(program) if plain_distro else None)
             if package and package not in plan.kept_packages and package not in needed:
                 needed.append(package)
                 by_steps.append(package)
     if not needed:
         return
+    if not plan.runtime_image.split(":")[0].endswith(("debian", "ubuntu")) and ("distroless" in plan.runtime_image or plan.runtime_image == "scratch"):
+        raise Decline(f"the image runs {', '.join(needed)}, which {plan.runtime_image} (no shell, no package manager) cannot install")
     family = chain.release.family if chain.release else None
     if family not in ("debian", "ubuntu") or chain.family_changes:
         raise Decline(f"the image's command runs {', '.join(needed)}, which the runtime image may not have")
