@@ -174,6 +174,11 @@ UNKNOWN = Release()
 #: Reads a release from a reference (its tag, or its name); told whether the image is official.
 Reader = Callable[[ImageRef, bool], Release]
 
+#: Releases whose packages left the distribution's mirrors for its archive (Debian moves a
+#: release to archive.debian.org after its long-term support): ``apt-get update`` against the
+#: sources the images carry fails there.
+ARCHIVED_RELEASES = frozenset({"squeeze", "wheezy", "jessie", "stretch", "buster"})
+
 #: Debian codenames (debian.org/releases).
 DEBIAN_CODENAMES: dict[str, Version] = {
     "squeeze": (6,),

@@ -128,10 +128,29 @@ NATIVE_LIBRARIES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
     ("python", "pycurl"): {"apt": ("libcurl4",), "apk": ("libcurl",)},
     ("python", "pygraphviz"): {"apt": ("libgvc6",), "apk": ("graphviz",)},
     ("python", "pyodbc"): {"apt": ("unixodbc",), "apk": ("unixodbc",)},
+    ("python", "uwsgi"): {"apt": ("libxml2", "libssl3", "libyaml-0-2"), "apk": ("libxml2", "libuuid", "pcre2")},
     ("ruby", "pg"): {"apt": ("libpq5",), "apk": ("libpq",)},
     ("ruby", "mysql2"): {"apt": ("libmariadb3",), "apk": ("mariadb-connector-c",)},
     ("ruby", "rmagick"): {"apt": ("libmagickcore-6.q16-6",), "apk": ("imagemagick",)},
     ("rust", "openssl-sys"): {"apt": ("libssl3",), "apk": ("libssl3",)},
+}
+
+
+#: The same, for apt, as the header packages of the full image that the language package
+#: builds against: their runtime libraries are looked up per release in knowledge/packages
+#: (mysqlclient: libmariadbclient18 on stretch, libmariadb3 from buster on). uWSGI builds against
+#: what it finds: on the full images, libxml2, OpenSSL and libyaml.
+NATIVE_HEADERS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("python", "psycopg2"): ("libpq-dev",),
+    ("python", "mysqlclient"): ("default-libmysqlclient-dev",),
+    ("python", "python-ldap"): ("libldap2-dev",),
+    ("python", "pycurl"): ("libcurl4-openssl-dev",),
+    ("python", "pyodbc"): ("unixodbc-dev",),
+    ("python", "uwsgi"): ("libxml2-dev", "libssl-dev", "libyaml-dev"),
+    ("ruby", "pg"): ("libpq-dev",),
+    ("ruby", "mysql2"): ("default-libmysqlclient-dev",),
+    ("ruby", "rmagick"): ("libmagickwand-dev",),
+    ("rust", "openssl-sys"): ("libssl-dev",),
 }
 
 
@@ -255,9 +274,10 @@ DEFAULT_DEBIAN: dict[str, tuple[tuple[tuple[int, ...], str | None], ...]] = {
     # exact (a wrong release fails the build, loudly, at apt-get install). A version whose
     # last build fell near a switch is left out (None): the pass then declines on names that
     # differ between releases.
-    "python": (((3, 11), None), ((3, 9), "trixie"), ((3, 8), "bookworm"), ((3, 7), None), ((3, 6), "bullseye"), ((3, 5), "buster"), ((3, 4), "stretch"), ((2, 7), "buster")),
-    "node": (((19,), None), ((16,), "bookworm"), ((15,), None), ((12,), "bullseye"), ((10,), "buster"), ((9,), None)),
-    "ruby": (((3, 2), None), ((3, 0), "bookworm"), ((2, 6), "bullseye"), ((2, 4), "buster"), ((2, 3), None)),
+    # Versions still maintained are rebuilt on the newest release (trixie since August 2025).
+    "python": (((3, 9), "trixie"), ((3, 8), "bookworm"), ((3, 7), None), ((3, 6), "bullseye"), ((3, 5), "buster"), ((3, 4), "stretch"), ((2, 7), "buster")),
+    "node": (((20,), "trixie"), ((19,), None), ((16,), "bookworm"), ((15,), None), ((12,), "bullseye"), ((10,), "buster"), ((9,), None)),
+    "ruby": (((3, 2), "trixie"), ((3, 0), "bookworm"), ((2, 6), "bullseye"), ((2, 4), "buster"), ((2, 3), None)),
     "php": (((8, 1), "trixie"), ((8, 0), "bookworm"), ((7, 3), "bullseye"), ((7, 1), "buster"), ((5, 6), "stretch")),
 }
 

@@ -334,6 +334,8 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         if chain.family_changes or (chain.release and chain.release.family not in ("debian", "ubuntu", "alpine")):
             raise Decline(f"the installed packages link {', '.join(native)}, which this pass cannot install on the runtime image")
         family = "apk" if chain.release and chain.release.family == "alpine" else "apt"
+        if family == "apt":
+            _check_mirrors(model, stage, plan, native)
         text = tuple(_install_commands(family, native))
         at = _after_config_prefix(body)
         body.insert(at, text)
@@ -1370,7 +1372,17 @@ def _add_native(plan: _Plan, chain: runtimes.Toolchain, eco: str, name: str, who
     table_family = {"debian": "apt", "ubuntu": "apt", "alpine": "apk"}.get(family or "")
     if table_family is None or table_family not in row:
         raise Decline(f"{who} links a system library this pass cannot install on the runtime image")
-    for package in row[table_family]:
+    names = list(row[table_family])
+    headers = runtimes.NATIVE_HEADERS.get((eco, name)) if table_family == "apt" else None
+    if headers:
+        names = []
+        release = plan.toolchain.release or chain.release
+        for header in headers:
+            kept, _, unknown = _split_packages("apt", [header], release)
+            if unknown:
+                raise Decline(f"{who} links the library of {header}, whose name on this image's release is not known")
+            names.extend(kept)
+    for package in names:
         if package not in plan.native:
             plan.native.append(package)
 
@@ -1830,7 +1842,8 @@ def _carries(
                 out.append(_Carry(path, path, None, "a file the build put there" if path in plan.made else "a download"))
         full_image = not chain.slim  # an already slim image: the runtime stage runs on it too
         if eco == "python" and not plan.read and full_image:
-            plan.assumed.append("no installed package links a library that only the full image has (psycopg2 and mysqlclient need libpq5 and libmariadb3: add them if so)")
+            other = "other " if plan.native else ""
+            plan.assumed.append(f"no {other}installed package links a library that only the full image has (psycopg2 and mysqlclient need libpq5 and libmariadb3: add them if so)")
         if eco == "ruby" and not plan.read and full_image:
             plan.assumed.append("no gem links a library that only the full image has (pg and mysql2 need libpq5 and libmariadb3: add them if so)")
         return out
@@ -2085,6 +2098,7 @@ def _check_runtime_programs(model: Model, stage: Stage, plan: _Plan, chain: runt
     family = chain.release.family if chain.release else None
     if family not in ("debian", "ubuntu") or chain.family_changes:
         raise Decline(f"the image's command runs {', '.join(needed)}, which the runtime image may not have")
+    _check_mirrors(model, stage, plan, needed)
     plan.kept_packages.extend(needed)
     text = tuple(_install_commands("apt", needed))
     plan.body.insert(0 if not plan.body else _after_config_prefix(plan.body), text)
@@ -2095,6 +2109,25 @@ def _check_runtime_programs(model: Model, stage: Stage, plan: _Plan, chain: runt
         plan.replayed.append(f"installed {', '.join(by_command)} (run by the image's command)")
     if by_steps:
         plan.replayed.append(f"installed {', '.join(by_steps)} (run by a step run again)")
+
+
+def _check_mirrors(model: Model, stage: Stage, plan: _Plan, names: list[str]) -> None:
+    """An apt install the original does not make (a library, a program the command runs) needs
+    the release's packages on the mirrors: a release moved to the archive (jessie, stretch,
+    buster) declines unless the original's own RUNs fetch package lists too."""
+    release = plan.toolchain.release
+    codename = release.codename if release else None
+    if release is None or release.family not in ("debian", "ubuntu"):
+        return
+    if codename is not None and codename not in images.ARCHIVED_RELEASES:
+        return
+    for instruction in stage.body:
+        step = model.step(instruction) if instruction.word == "run" else None
+        for invocation in step.invocations if step is not None else ():
+            if invocation.program in ("apt-get", "apt") and invocation.args[:1] == ("update",):
+                return  # the original reads the package lists: it fails or works alike
+    where = f"Debian {codename}'s packages are no longer on its mirrors" if codename else "the image's release is not known"
+    raise Decline(f"the runtime stage would install {', '.join(names)} with apt, which the original does not: {where}")
 
 
 def _replayed_programs(item: Instruction | tuple[str, ...], model: Model) -> list[str]:
