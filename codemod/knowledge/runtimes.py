@@ -24,6 +24,9 @@ _UBUNTU_WORDS = frozenset({"xenial", "bionic", "focal", "jammy", "noble"})
 #: Words of a tag that mean the image is already a small runtime variant.
 _SLIM_WORDS = ("slim", "alpine", "jre", "distroless", "chiseled", "runtime", "aspnet")
 
+#: Node's LTS codenames, which the node images tag (``node:carbon`` is Node 8).
+NODE_CODENAMES = frozenset({"argon", "boron", "carbon", "dubnium", "erbium", "fermium", "gallium", "hydrogen", "iron", "jod", "krypton"})
+
 #: Java releases Eclipse Temurin publishes JRE images for (the LTS releases).
 TEMURIN_JRE = frozenset({8, 11, 17, 21, 25})
 #: Java releases the (deprecated) openjdk and java images have ``N-jre`` tags for, beside

@@ -375,7 +375,7 @@ def _carry_in_place_of_copies(model: Model, plan: _Plan) -> None:
         if words is None or len(words) != 2 or "$" in words[0]:
             continue
         dest = _resolve(words[-1], model.workdir(item) or "/")
-        if words[-1].endswith("/"):
+        if words[-1].endswith("/") or words[-1] in (".", "./"):
             dest = posixpath.join(dest, posixpath.basename(words[0].rstrip("/")))
         if dest in carried:
             del plan.body[index]
@@ -393,7 +393,10 @@ def _drop_unused_args(plan: _Plan) -> None:
     for index, item in enumerate(plan.body):
         if isinstance(item, Instruction) and item.word == "arg" and item.command is not None:
             names = [p.text.split("=", 1)[0] for p in item.command.args]
-            if names and not any(re.search(r"\$\{?" + re.escape(n) + r"\b", used) for n in names):
+            # Read from the environment by the programs the runtime stage runs (apt's
+            # DEBIAN_FRONTEND, npm's and pip's own settings), not only by ${NAME}.
+            read = [n for n in names if n == "DEBIAN_FRONTEND" or n.upper().startswith(("NPM_CONFIG_", "PIP_", "YARN_")) and any(w in used for w in ("npm ", "pip ", "yarn "))]
+            if names and not read and not any(re.search(r"\$\{?" + re.escape(n) + r"\b", used) for n in names):
                 plan.dropped_args.extend(names)
                 if index < plan.carry_at:
                     plan.carry_at -= 1
@@ -639,6 +642,13 @@ def _dependency_places(model: Model, stage: Stage, chain: runtimes.Toolchain) ->
         minor = ".".join(version.split(".")[:2])
         return list(runtimes.python_dependency_places(minor))
     places = list(runtimes.DEPENDENCY_PLACES.get(eco, ()))
+    if not chain.slim and _unpinned(chain, model.image(stage) or ""):
+        # The tag does not pin the version native modules and gems are built for (node:
+        # the major, ruby: the minor): the slim image pulled may carry another, so the builder's
+        # whole /usr/local (the interpreter, its global packages, GEM_HOME) goes along.
+        return ["/usr/local", *[p for p in places if not _inside(p, ["/usr/local"])]]
+    if eco == "ruby" and not _runs_any(model, stage, ("bundle", "gem")):
+        places = [p for p in places if p != "/usr/local/bundle"]  # nothing installed there
     for setting, install_flags in runtimes.DEPENDENCY_SETTINGS.get(eco, ()):
         for instruction in stage.body:
             values: list[str] = []
@@ -673,6 +683,27 @@ def _dependency_places(model: Model, stage: Stage, chain: runtimes.Toolchain) ->
                 if expanded not in places:
                     places.append(expanded)
     return places
+
+
+_LANGUAGE = {"python": "python", "node": "node", "ruby": "ruby"}
+
+
+def _unpinned(chain: runtimes.Toolchain, image: str) -> bool:
+    if chain.ecosystem == "node":
+        ref = images.parse_image(image)
+        tokens = (ref.tag or "latest").lower().split("-") if ref is not None else []
+        return chain.version is None and not any(t in runtimes.NODE_CODENAMES for t in tokens)
+    if chain.ecosystem == "ruby":
+        return chain.version is None or "." not in chain.version
+    return False
+
+
+def _runs_any(model: Model, stage: Stage, programs: tuple[str, ...]) -> bool:
+    for instruction in stage.body:
+        step = model.step(instruction) if instruction.word == "run" else None
+        if step is not None and any(i.program in programs for i in step.invocations):
+            return True
+    return False
 
 
 def _copy_kind(instruction: Instruction, model: Model, workdir: str, eco: str, carried: list[str]) -> str:
@@ -1411,7 +1442,7 @@ def _split_packages(family: str, names: list[str], release: images.Release | Non
 def _library_like(name: str) -> bool:
     """A package named after a library (``libssl3``, ``libpq5``) rather than a program."""
     bare = packages.package_name("apt", name)
-    return bare.startswith("lib") or bare.endswith(("-dev", "-common")) or any(ch.isdigit() for ch in bare)
+    return bare.startswith("lib") or bare.endswith(("-dev", "-common")) or bool(re.search(r"\d+(\.\d+)*[a-z]?(t64)?$", bare)) and not bare.startswith(("bzip2", "python", "perl", "ruby", "php", "openjdk", "gcc", "g++"))
 
 
 def _unknown_program(reason: str) -> str:
@@ -1827,13 +1858,14 @@ def _carries(
         for root in roots:
             if root in plan.gone:
                 continue
-            out.append(_Carry(root, root, chowns.get(root), "the application"))
+            what = "configuration" if _inside(root, ["/etc", "/usr/local/etc"]) else "the application"
+            out.append(_Carry(root, root, chowns.get(root), what))
         for place in places:
             if place in plan.gone:
                 continue
             if _inside(place, roots):
                 continue  # a virtualenv inside the application directory comes with it
-            out.append(_Carry(place, place, chowns.get(place), "the installed dependencies" if place != "/usr/local" else "the builder's python and the installed dependencies (the tag does not pin the minor version)"))
+            out.append(_Carry(place, place, chowns.get(place), "the installed dependencies" if place != "/usr/local" else f"the builder's {_LANGUAGE.get(eco, eco)} and the installed dependencies (the tag does not pin the version)"))
         for path in plan.user_places:
             if not _inside(path, roots + places):
                 out.append(_Carry(path, path, None, "the installed dependencies (pip as the image's user)"))
