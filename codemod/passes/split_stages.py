@@ -1134,7 +1134,17 @@ def _classify_run(
             if program in ("npm", "yarn") and [a for a in args if not a.startswith("-")] in (["link"], ["ln"]):
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} links the project into the global packages, which this pass does not copy")
             if (eco == "node" and program in ("npm", "yarn", "pnpm") or program == "composer") and _global_install(invocation):
+                why = _global_replay_problem(invocation, instruction, model, stage)
+                if why:
+                    raise Decline(f"{describe(instruction)!r}: {invocation.display!r} would run again in the runtime stage {why}")
                 replay_commands.append(_text_of(invocation, instruction, step))
+                # the cache the original empties in the same RUN is emptied there too
+                for other in step.invocations:
+                    words = [a for a in other.args if not a.startswith("-")]
+                    if other.program == program and words[:2] == ["cache", "clean"] and not other.nested:
+                        text = _text_of(other, instruction, step)
+                        if text not in replay_commands:
+                            replay_commands.append(text)
                 continue
             if program in ("npm", "yarn", "pnpm", "bower", "composer", "bundle") and not _local_install_inside(invocation, cwd, carried, model, instruction):
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} installs into {cwd}, outside the application this pass copies")
@@ -1634,6 +1644,28 @@ def _local_install_inside(invocation: Invocation, cwd: str, carried: list[str], 
     if invocation.program == "bundle":
         return True  # bundler installs into BUNDLE_PATH or GEM_HOME (the dependency places)
     return _inside(where, carried)
+
+
+def _global_replay_problem(invocation: Invocation, instruction: Instruction, model: Model, stage: Stage) -> str:
+    """Why a global install cannot simply run again in the runtime stage ("" when it can)."""
+    command = instruction.command
+    mounts = " ".join(part.flag for part in command.flags if part.flag.startswith("--mount")) if command is not None else ""
+    if "secret" in mounts or "ssh" in mounts:
+        return "without the secret or ssh mount its RUN has"
+    specs = [a for a in invocation.args if not a.startswith("-") and a not in ("install", "i", "add", "global", "require")]
+    if any(re.match(r"(git\+|git:|github:|gitlab:|bitbucket:|https?:|file:|\.{0,2}/)", spec) for spec in specs):
+        return "and needs git or the build's files to fetch what it names"
+    for other in stage.body:
+        if other.word in ("copy", "add") and any(n in other.text for n in (".npmrc", ".yarnrc", "auth.json")):
+            return "without the registry settings the file copies in (.npmrc)"
+        if other.word == "env" and any(k.upper().startswith(("NPM_CONFIG_", "YARN_", "COMPOSER_AUTH")) for k in model.env_keys(other)):
+            return "without the registry settings of the image's ENV"
+        step = model.step(other) if other.word == "run" else None
+        for run in step.invocations if step is not None else ():
+            words = [a for a in run.args if not a.startswith("-")]
+            if run.program in ("npm", "yarn", "pnpm", "composer") and words[:1] == ["config"]:
+                return "without the settings `" + run.display + "` makes"
+    return ""
 
 
 def _global_install(invocation: Invocation) -> bool:
