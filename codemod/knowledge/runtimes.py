@@ -136,6 +136,9 @@ NATIVE_LIBRARIES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
     ("ruby", "mysql2"): {"apt": ("libmariadb3",), "apk": ("mariadb-connector-c",)},
     ("ruby", "rmagick"): {"apt": ("libmagickcore-6.q16-6",), "apk": ("imagemagick",)},
     ("rust", "openssl-sys"): {"apt": ("libssl3",), "apk": ("libssl3",)},
+    # Prisma's query engine (a prebuilt library) loads OpenSSL at run time.
+    ("node", "prisma"): {"apt": ("libssl3",), "apk": ("openssl",)},
+    ("node", "@prisma/client"): {"apt": ("libssl3",), "apk": ("openssl",)},
 }
 
 
@@ -154,6 +157,8 @@ NATIVE_HEADERS: dict[tuple[str, str], tuple[str, ...]] = {
     ("ruby", "mysql2"): ("default-libmysqlclient-dev",),
     ("ruby", "rmagick"): ("libmagickwand-dev",),
     ("rust", "openssl-sys"): ("libssl-dev",),
+    ("node", "prisma"): ("libssl-dev",),
+    ("node", "@prisma/client"): ("libssl-dev",),
 }
 
 

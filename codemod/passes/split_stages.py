@@ -782,6 +782,11 @@ def _read_context(build: object, model: Model, stage: Stage, chain: runtimes.Too
         if file.is_file():
             names |= _names_in(_text(file), r'^name = "([^"]+)"')
             sources.append("Cargo.lock")
+    elif eco == "node":
+        file = root / "package.json"
+        if file.is_file():
+            names |= _names_in(_text(file), r'"(@?[a-z0-9][a-z0-9._/-]*)"\s*:')
+            sources.append("package.json")
     elif eco == "go":
         sources.append("the files beside the sources")
     if not sources:
@@ -1191,6 +1196,8 @@ def _classify_run(
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} installs outside the places this pass copies")
             if program in ("pip", "gem"):
                 _native_libraries(invocation, eco, plan, chain)
+            if eco == "node" and (program == "prisma" or program == "npx" and [a for a in args if not a.startswith("-")][:1] == ["prisma"]):
+                _add_native(plan, chain, eco, "prisma", f"{invocation.display!r}: prisma")
             if _fills_cache(invocation, instruction, model, stage, carried, plan):
                 what = runtimes.INSTALL_CACHES[program].what
                 if what not in plan.caches:
@@ -1908,6 +1915,9 @@ def _carries(
         if eco == "python" and not plan.read and full_image:
             other = "other " if plan.native else ""
             plan.assumed.append(f"no {other}installed package links a library that only the full image has (psycopg2 and mysqlclient need libpq5 and libmariadb3: add them if so)")
+        if eco == "node" and not plan.read and full_image:
+            other = "other " if plan.native else ""
+            plan.assumed.append(f"no {other}installed module links a library that only the full image has (prisma's engines need libssl3: add it if so)")
         if eco == "ruby" and not plan.read and full_image:
             plan.assumed.append("no gem links a library that only the full image has (pg and mysql2 need libpq5 and libmariadb3: add them if so)")
         return out
@@ -1925,6 +1935,8 @@ def _carries(
         out.append(_Carry(_CA_BUNDLE[family], _CA_BUNDLE[family], None, "the CA certificates"))
     if eco in ("go", "rust", "java", "dotnet") and not plan.read:
         plan.assumed.append("the program reads no file of the sources at run time (templates, static files): add a COPY --from=builder for each if it does")
+    if eco == "rust" and not plan.read:
+        plan.assumed.append("the binary links no library that only the toolchain image has (openssl-sys needs libssl3: add it if so)")
     return out
 
 
