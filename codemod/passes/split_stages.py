@@ -252,6 +252,8 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
     plan = _Plan(chain, runtime_image)
     if chain.why and chain.runtime:
         plan.assumed.append(chain.why)
+    if "@" in written and "@" not in runtime_image:
+        plan.assumed.append(f"{written.split('@', 1)[0]} was pinned by digest; {runtime_image} is not: pin it by its digest too")
     eco = chain.ecosystem
     for instruction in stage.body:
         if instruction.word == "onbuild":
@@ -953,6 +955,13 @@ def _classify_run(
                     packages_wanted.append((family, kept, invocation))
                 all_replayed = False
                 continue
+            if sub in ("upgrade", "dist-upgrade", "full-upgrade") and family in _UPGRADES:
+                # The original brings the image's own packages up to date: so does the runtime.
+                for text in _UPGRADES[family]:
+                    if text not in replay_commands:
+                        replay_commands.append(text)
+                all_replayed = False
+                continue
             all_replayed = False
             continue  # update, cleanup: part of the transaction
         written = _redirect_targets(invocation, cwd, model, instruction)
@@ -1651,6 +1660,13 @@ def _local_install_inside(invocation: Invocation, cwd: str, carried: list[str], 
     if invocation.program == "bundle":
         return True  # bundler installs into BUNDLE_PATH or GEM_HOME (the dependency places)
     return _inside(where, carried)
+
+
+#: The commands that bring an image's packages up to date, by package family.
+_UPGRADES: dict[str, tuple[str, ...]] = {
+    "apt": ("apt-get update", "apt-get -y upgrade", "rm -rf /var/lib/apt/lists/*"),
+    "apk": ("apk upgrade --no-cache",),
+}
 
 
 def _global_replay_problem(invocation: Invocation, instruction: Instruction, model: Model, stage: Stage) -> str:
