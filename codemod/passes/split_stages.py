@@ -249,6 +249,9 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
     release = images.release_of(ref)
     if release.family == "windows":
         raise Decline("a Windows image")
+    platform = _flag(stage.from_instruction, "platform") or ""
+    if "BUILDPLATFORM" in platform and chain.ecosystem in _INTERPRETED:
+        raise Decline("FROM --platform=$BUILDPLATFORM: the image is the build machine's, and so are the installed modules; a runtime stage for the target platform would not run them")
     plan = _Plan(chain, runtime_image)
     if chain.why and chain.runtime:
         plan.assumed.append(chain.why)
@@ -2284,6 +2287,11 @@ def _static_runtime(model: Model, stage: Stage, plan: _Plan) -> None:
         return
     if any(not isinstance(item, Instruction) for item in plan.body):
         return
+    for instruction in stage.body:
+        if instruction.word in ("cmd", "entrypoint", "healthcheck"):
+            step = model.step(instruction)
+            if any(i.program in packages.FULL_IMAGE_PROGRAMS for i in (step.invocations if step else ())):
+                return  # curl in a HEALTHCHECK: an image with a package manager installs it
     for item in plan.body:
         assert isinstance(item, Instruction)
         command = item.command
