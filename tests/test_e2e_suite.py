@@ -55,6 +55,9 @@ SAMPLES = {
         Sample("python-pip", "localhost/python:3.11", "app.py", ("order-copies", "merge-runs"), "pip install", "pip install"),
         Sample("node-npm", "localhost/node:18", "index.js", ("order-copies",), "npm ci", "npm ci"),
         Sample("go-build", "localhost/golang:1.19", "main.go", ("order-copies",), "go build", "go mod download"),
+        # A RUN between the source COPY and the install stays after the sources (chmod of a
+        # source file), and the install's own `cd` goes with it.
+        Sample("node-npm-cd", "localhost/node:18", "index.js", ("order-copies",), "cd /app && npm ci", "cd /app && npm ci"),
     )
 }
 
