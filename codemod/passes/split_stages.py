@@ -1157,8 +1157,8 @@ def _classify_run(
                 replay_commands.append(_text_of(invocation, instruction, step))
                 # the cache the original empties in the same RUN is emptied there too
                 for other in step.invocations:
-                    words = [a for a in other.args if not a.startswith("-")]
-                    if other.program == program and words[:2] == ["cache", "clean"] and not other.nested:
+                    other_words = [a for a in other.args if not a.startswith("-")]
+                    if other.program == program and other_words[:2] == ["cache", "clean"] and not other.nested:
                         text = _text_of(other, instruction, step)
                         if text not in replay_commands:
                             replay_commands.append(text)
