@@ -321,6 +321,11 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
             if outcome.touches_carried:
                 last_carried = len(body)
             for path, owner in outcome.chowns:
+                if "$" in owner or "`" in owner:
+                    expanded = _expanded(owner, model, instruction)
+                    if "$" in expanded or "`" in expanded:
+                        raise Decline(f"{describe(instruction)!r}: the owner {owner} is named by a variable this pass cannot read")
+                    owner = expanded
                 chowns.setdefault(path, owner)
                 if path in roots:
                     plan.dir_owners[path] = owner  # the directory itself, not only its files
@@ -1247,6 +1252,12 @@ def _classify_run(
         replay_commands[0:0] = _install_commands(family, kept, "--no-install-recommends" not in invocation.args, program)
     if not replay_commands:
         return outcome
+    # Shell variables the RUN sets (``export uid=1000``) that a command run again reads: set
+    # them there too.
+    settings = _shell_settings(step)
+    needed = [text for names, text in settings if any(re.search(r"\$\{?" + re.escape(n) + r"\b", c) for c in replay_commands for n in names)]
+    if needed and not all_replayed:
+        replay_commands[0:0] = [t for t in needed if t not in replay_commands]
     only_packages = len(replay_commands) == sum(len(_install_commands(f, k)) for f, k, _ in packages_wanted)
     if only_packages and len(packages_wanted) == 1:
         family, kept, invocation = packages_wanted[0]
@@ -1824,6 +1835,27 @@ def _text_of(invocation: Invocation, instruction: Instruction, step: Step) -> st
 _FEEDERS = frozenset({"echo", "printf", "cat", "curl", "wget"})
 
 
+def _shell_settings(step: Step) -> list[tuple[list[str], str]]:
+    """(names, text) of the commands of a RUN that set shell variables at its top level:
+    ``export A=1 B=2``, ``A=1``."""
+    script = step.script
+    if script is None:
+        return []
+    out = []
+    for command in script.commands:
+        if command.depth != 0 or command.in_compound:
+            continue
+        if command.words and command.words[0].value == "export":
+            names = [w.value.split("=", 1)[0] for w in command.words[1:] if "=" in w.value]
+        elif not command.words and command.assignments:
+            names = [w.value.split("=", 1)[0] for w in command.assignments]
+        else:
+            continue
+        if names:
+            out.append((names, " ".join(script.text[command.start:command.end].split())))
+    return out
+
+
 def _pipeline_feeders(command: object, script: shell.Script | None) -> int | None:
     """The offset where the pipeline that ends in ``command`` starts, when every command
     before it in the pipeline only writes to its output; else None."""
@@ -2331,11 +2363,12 @@ def _write(tree: Dockerfile, model: Model, stage: Stage, plan: _Plan, context: C
     platform_text = f"--platform={platform} " if platform and "BUILDPLATFORM" not in platform else ""
     texts: list[str] = [f"{kw('FROM')} {platform_text}{plan.runtime_image} {as_word} {runtime_name}{nl}"]
     carry_texts = []
+    owner_text: str | None = None
     owned = [c.path for c in plan.carries if c.path in plan.dir_owners]
     if owned:
         commands = [f"mkdir -p {' '.join(shlex.quote(p) for p in owned)}"] + [f"chown {shlex.quote(plan.dir_owners[p])} {shlex.quote(p)}" for p in owned]
         joiner = f" {style.escape}{nl}{style.indent}&& " if style.leading_operators else f" && {style.escape}{nl}{style.indent}"
-        carry_texts.append(kw("RUN") + " " + joiner.join(commands) + nl)
+        owner_text = kw("RUN") + " " + joiner.join(commands) + nl
     for carry in plan.carries:
         chown = f" --chown={carry.chown}" if carry.chown else ""
         source = carry.path
@@ -2353,6 +2386,10 @@ def _write(tree: Dockerfile, model: Model, stage: Stage, plan: _Plan, context: C
             joiner = f" {style.escape}{nl}{style.indent}&& " if style.leading_operators else f" && {style.escape}{nl}{style.indent}"
             body_texts.append(kw("RUN") + " " + joiner.join(item) + nl)
     body_texts[plan.carry_at:plan.carry_at] = carry_texts
+    if owner_text is not None:
+        # As root: before the first USER that comes before the copies (after the users exist).
+        users = [i for i, item in enumerate(plan.body[:plan.carry_at]) if isinstance(item, Instruction) and item.word == "user"]
+        body_texts.insert(users[0] if users else plan.carry_at, owner_text)
     texts.extend(_base_defaults(model, stage, plan, kw, nl))
     texts.extend(body_texts)
     parsed = parse_fragment_instructions(texts, tree.escape)
