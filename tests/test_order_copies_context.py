@@ -171,3 +171,30 @@ def test_a_source_file_changed_between_them_stays_after_the_sources(tmp_path: Pa
     assert result.text.endswith(
         "COPY requirements.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nRUN sed -i 's/DEBUG = True/DEBUG = False/' app/settings.py\n"
     )
+
+
+def test_a_local_file_dependency_declines(tmp_path: Path) -> None:
+    package = '{"dependencies": {"lib": "file:lib-1.0.0.tgz", "ms": "2.1.3"}}'
+    result = _run(tmp_path, NODE, **{"package.json": package, "package-lock.json": "{}", "lib-1.0.0.tgz": "", ".dockerignore": "node_modules\n"})
+    assert not result.changed
+    assert any("package.json depends on the local path file:lib-1.0.0.tgz" in n for n in _notes(result))
+
+
+RUBY = """\
+FROM ruby:3.3
+WORKDIR /code
+COPY . /code
+RUN bundle install
+CMD ["bundle", "exec", "rake"]
+"""
+
+
+def test_a_gemfile_loading_its_gemspec_declines(tmp_path: Path) -> None:
+    result = _run(tmp_path, RUBY, **{"Gemfile": "source 'https://rubygems.org'\ngemspec\n", "Gemfile.lock": "", "tool.gemspec": "", "lib/tool/version.rb": ""})
+    assert not result.changed
+    assert any("the Gemfile loads a gemspec or a gem from a local path" in n for n in _notes(result))
+
+
+def test_a_gemfile_without_local_gems_moves_the_install(tmp_path: Path) -> None:
+    result = _run(tmp_path, RUBY, **{"Gemfile": "source 'https://rubygems.org'\ngem 'rake'\n", "Gemfile.lock": ""})
+    assert "COPY Gemfile Gemfile.lock /code/\nRUN bundle install\nCOPY . /code\n" in result.text, result.text

@@ -61,21 +61,21 @@ INSTALLS: tuple[Install, ...] = (
         required=(("package.json",), ("package-lock.json", "npm-shrinkwrap.json")),
         optional=(".npmrc",),
         optional_dirs=("patches",),
-        assumption="no npm lifecycle script (preinstall, install, postinstall, prepare) reads the sources",
+        assumption="no npm lifecycle script (preinstall, install, postinstall, prepublish, preprepare, prepare, postprepare) reads the sources and no dependency is a local file: or link: path",
     ),
     Install(
         "node", "npm", ("install",),
         required=(("package.json",),),
         optional=("package-lock.json", "npm-shrinkwrap.json", ".npmrc"),
         optional_dirs=("patches",),
-        assumption="no npm lifecycle script (preinstall, install, postinstall, prepare) reads the sources",
+        assumption="no npm lifecycle script (preinstall, install, postinstall, prepublish, preprepare, prepare, postprepare) reads the sources and no dependency is a local file: or link: path",
     ),
     Install(
         "node", "npm", ("i",),
         required=(("package.json",),),
         optional=("package-lock.json", "npm-shrinkwrap.json", ".npmrc"),
         optional_dirs=("patches",),
-        assumption="no npm lifecycle script (preinstall, install, postinstall, prepare) reads the sources",
+        assumption="no npm lifecycle script (preinstall, install, postinstall, prepublish, preprepare, prepare, postprepare) reads the sources and no dependency is a local file: or link: path",
     ),
     Install(
         "node", "yarn", (),
@@ -121,7 +121,7 @@ INSTALLS: tuple[Install, ...] = (
         "python", "pip", ("install",),
         required=(),  # the files named by -r / -c
         declines_with=("-e", "--editable", "."),
-        assumption="the requirement files name no other local file (-r, -c, -e, a path)",
+        assumption="the requirement files name no other local file (-r, -c, -e, a path) and the build context holds no virtualenv the later COPY would bring over the install",
     ),
     Install(
         "python", "poetry", ("install",),
@@ -188,7 +188,7 @@ INSTALLS: tuple[Install, ...] = (
         "ruby", "bundle", ("install",),
         required=(("Gemfile",),),
         optional=("Gemfile.lock", ".bundle/config"),
-        assumption="the Gemfile loads no gemspec or other local file",
+        assumption="the Gemfile loads no gemspec or other local file (gemspec, path:)",
         more=True,
     ),
     Install(
@@ -267,3 +267,14 @@ def find(program: str, positional: tuple[str, ...]) -> Install | None:
             continue
         return row
     return None
+
+
+#: Programs a python image's command runs that do not come from the project's own package:
+#: a command running anything else may run a console script the project installs itself
+#: (``-e .`` in its requirements), which an install from the manifests alone cannot.
+PYTHON_RUNNERS = frozenset({
+    "python", "python3", "python2", "gunicorn", "uvicorn", "uwsgi", "celery", "flask", "daphne",
+    "hypercorn", "waitress-serve", "django-admin", "jupyter", "streamlit", "sh", "bash", "supervisord",
+    "honcho", "newrelic-admin", "ddtrace-run", "pytest", "locust", "scrapy", "rq", "dramatiq",
+    "huey_consumer", "nginx", "tini", "dumb-init", "gosu", "su-exec", "exec", "env", "opentelemetry-instrument",
+})

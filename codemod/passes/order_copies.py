@@ -85,6 +85,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import functools
+import json
 import posixpath
 import re
 import shlex
@@ -920,6 +921,10 @@ def shell_script(command: shell.SimpleCommand) -> shell.Script:
     return shell.Script("", [command])
 
 
+#: Directories system packages fill on install when they find them empty (web roots, /etc).
+_PACKAGE_FILLED = ("/var/www", "/usr/share/nginx", "/srv/www", "/etc", "/usr/local/apache2/htdocs")
+
+
 def _why_not_movable(instruction: Instruction, model: Model, copy: Instruction, region: str = _BASE) -> str:
     word = instruction.word
     if word in _METADATA:
@@ -930,6 +935,8 @@ def _why_not_movable(instruction: Instruction, model: Model, copy: Instruction, 
         step = model.step(instruction)
         if step is None or step.script is None or step.script.unknown or step.script.heredocs:
             return "may read the sources (this pass cannot read all of it)"
+        if any(_inside(region, root) for root in _PACKAGE_FILLED) and any(i.program in ("apt-get", "apt", "aptitude", "apk", "yum", "dnf", "microdnf") for i in step.invocations):
+            return f"installs system packages, whose install scripts may fill {region}, where the sources go (apache2 puts an index.html into an empty /var/www/html)"
         cwd = model.workdir(instruction) or _BASE
         for command in step.script.commands:
             if command.name == "cd" and command.depth == 0 and not command.in_compound:
@@ -1536,6 +1543,9 @@ def _plan(found: _Found, model: Model, build: object | None, prefix: str) -> _Pl
             return "it installs a local path (-e or .), which needs the sources"
         plan.manifests = list(dict.fromkeys(files))
         if ctx is None:
+            script = _console_script(found, model)
+            if script:
+                return f"the image's command runs {script}, which the project itself may install (-e . in its requirements): read it with the build context"
             plan.assumed = row.assumption
             return plan
         for name in list(plan.manifests):
@@ -1568,6 +1578,9 @@ def _plan(found: _Found, model: Model, build: object | None, prefix: str) -> _Pl
     if row.ecosystem == "go":
         if any(a.startswith("-mod=vendor") for a in found.invocation.args):
             return "it builds from vendor/, which holds the dependencies already"
+        env = model.env(found.install)
+        if "-mod=vendor" in (env.get("GOFLAGS") or "") or (env.get("GOPROXY") or "").strip("\"'") == "off":
+            return "GOFLAGS=-mod=vendor or GOPROXY=off: it builds from vendor/ without the network, which go mod download needs"
         above = _go_mod_above(found, model) if ctx is None else None
         if above is not None:
             # go.mod was copied on its own into this folder or one above: the download can
@@ -1635,7 +1648,73 @@ def _plan(found: _Found, model: Model, build: object | None, prefix: str) -> _Pl
         for member in members:
             relative = member[len(prefix):] if member.startswith(prefix) else member
             plan.extra.append((posixpath.join(relative, "package.json"), relative))
+        local_path = _local_node_dependency(ctx, prefix + "package.json")
+        if local_path:
+            return f"package.json depends on the local path {local_path}, which the install needs"
+    if row.ecosystem == "ruby":
+        gemfile = _read_text(ctx, prefix + "Gemfile")
+        if gemfile is not None and re.search(r"^\s*gemspec\b|\bpath:\s*['\"]|:path\s*=>", gemfile, re.M):
+            return "the Gemfile loads a gemspec or a gem from a local path, which the install needs"
     return plan
+
+
+def _console_script(found: _Found, model: Model) -> str:
+    """The program the image's command runs when it is not a known runner (python, gunicorn...)
+    nor something the file installs by name: a console script of the project, perhaps."""
+    from ..knowledge.installs import PYTHON_RUNNERS
+
+    installed: set[str] = set()
+    for instruction in found.stage.body:
+        step = model.step(instruction) if instruction.word == "run" else None
+        for invocation in step.invocations if step is not None else ():
+            if invocation.program == "pip":
+                installed.update(re.split(r"[<>=!~\[;]", a, maxsplit=1)[0].lower() for a in invocation.args if not a.startswith("-"))
+    finals = [i for i in found.stage.body if i.word == "entrypoint"] or [i for i in found.stage.body if i.word == "cmd"]
+    for instruction in finals[-1:]:
+        step = model.step(instruction)
+        invocations = step.invocations if step is not None else ()
+        if not invocations:
+            continue
+        program = invocations[0].program
+        spelled = (invocations[0].spelled or program).split()[0]
+        if "/" in spelled or spelled.startswith((".", "-")) or "." in spelled or "$" in spelled:
+            continue  # a file of the sources (./run.sh, main.py), an option, a variable
+        if program in PYTHON_RUNNERS or program.lower() in installed:
+            continue
+        return program
+    return ""
+
+
+def _local_node_dependency(ctx: object, path: str) -> str:
+    text = _read_text(ctx, path)
+    if text is None:
+        return ""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ""
+    for key in ("dependencies", "devDependencies", "optionalDependencies"):
+        deps = data.get(key) if isinstance(data, dict) else None
+        for value in (deps or {}).values() if isinstance(deps, dict) else ():
+            if isinstance(value, str) and value.startswith(("file:", "link:", "./", "../", "/")):
+                return value
+    return ""
+
+
+def _read_text(ctx: object, path: str) -> str | None:
+    reader = getattr(ctx, "read_text", None)
+    if reader is not None:
+        try:
+            return reader(path)
+        except (OSError, ValueError):
+            return None
+    root = getattr(ctx, "root", None)
+    if root is None:
+        return None
+    try:
+        return (Path(root) / path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def _go_mod_above(found: _Found, model: Model) -> Instruction | None:
