@@ -1,7 +1,8 @@
 """Throughput over a monorepo: the dev corpus laid out as NAME/Dockerfile, repeated up to
 --files files, checked with ``msb-refactor --check`` (all passes, and name-stages with
-merge-runs), with ``--jobs 1`` and the default (one worker per core). Prints files/s and the
-peak memory of the run (the command and its workers), for several tree sizes so that memory can
+merge-runs), with ``--jobs 1`` and the default (one worker per core). Prints files/s, the CPU
+time per file of the run (the command and its workers: less disturbed than files/s by other work
+on a shared machine) and the peak memory of the run, for several tree sizes so that memory can
 be seen to stay flat as the tree grows.
 
     python benchmarks/bench_monorepo.py [--files 10000] [--corpus ../shared/corpus/dev]
@@ -38,19 +39,21 @@ def layout(corpus: Path, target: Path, count: int) -> int:
     return made
 
 
-def run(tree: Path, *args: str) -> tuple[float, int, int]:
-    """(seconds, exit code, peak resident memory in MiB of the command and its workers)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def run(tree: Path, *args: str) -> tuple[float, int, int, float]:
+    """(seconds, exit code, peak resident memory in MiB of the command and its workers, CPU
+    seconds of the command and its workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "codemod", "--check", "-q", "--isolated", *args, str(tree)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         print(done.stderr[-2000:], file=sys.stderr)
-    return seconds, done.returncode, max(peak, before) // 1024
+    return seconds, done.returncode, max(usage.ru_maxrss, before) // 1024, usage.ru_utime + usage.ru_stime - cpu_before
 
 
 def main() -> None:
@@ -67,9 +70,12 @@ def main() -> None:
             made = layout(args.corpus, tree, size)
             for label, extra in (("name-stages,merge-runs", ["--select", "name-stages,merge-runs"]), ("all passes", [])):
                 for jobs in ("1", "0"):
-                    seconds, code, peak = run(tree, "--jobs", jobs, *extra)
+                    seconds, code, peak, cpu = run(tree, "--jobs", jobs, *extra)
                     shown = "1" if jobs == "1" else f"{cores} (default)"
-                    print(f"{made:>6} files  {label:<22} jobs {shown:<12} {made / seconds:>8.0f} files/s  {seconds:6.1f} s  peak {peak} MiB  exit {code}")
+                    print(
+                        f"{made:>6} files  {label:<22} jobs {shown:<12} {made / seconds:>8.0f} files/s  {seconds:6.1f} s  "
+                        f"cpu {cpu / made * 1e6:5.0f} us/file  peak {peak} MiB  exit {code}"
+                    )
 
 
 if __name__ == "__main__":

@@ -318,9 +318,11 @@ def _collect(items: list[tuple[str, Any]], options: Options, stdin_filename: str
             progress.clear()
         _emit(outcome, options)
         progress.step()
-        outcomes.append(outcome)
+        # What the summary needs (the status, the report): the diff and the messages are
+        # printed already, and keeping them would make a large run's memory grow with its output.
+        outcomes.append(FileOutcome(outcome.display, outcome.status, report=outcome.report))
 
-    for kind, value in items:
+    for index, (kind, value) in enumerate(items):
         if kind == "stdin":
             emit(_process_stdin(stdin_filename, options))
         elif kind == "file":
@@ -328,6 +330,7 @@ def _collect(items: list[tuple[str, Any]], options: Options, stdin_filename: str
         else:
             for outcome in value[0].result():
                 emit(outcome)
+            items[index] = ("done", None)  # the future (holding the chunk's outcomes) is let go
     progress.clear()
     return outcomes
 

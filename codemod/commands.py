@@ -11,6 +11,7 @@ know. Passes decide with these facts; they never look for substrings in the text
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from . import shell
@@ -59,6 +60,29 @@ class Unreadable:
     kind: str
 
 
+_new = object.__new__
+
+
+def _invocation(
+    program: str, args: tuple[str, ...], command: shell.SimpleCommand | None, sudo: bool, nested: bool, first_word: int, spelled: str,
+) -> Invocation:
+    """``Invocation(...)`` with every field, without the frozen dataclass's __init__ (which sets
+    each field through ``object.__setattr__``): every simple command of every RUN makes one."""
+    invocation = _new(Invocation)
+    fields = invocation.__dict__
+    fields["program"] = program
+    fields["args"] = args
+    fields["command"] = command
+    fields["sudo"] = sudo
+    fields["nested"] = nested
+    fields["first_word"] = first_word
+    fields["spelled"] = spelled
+    return invocation
+
+
+assert [f.name for f in dataclasses.fields(Invocation)] == ["program", "args", "command", "sudo", "nested", "first_word", "spelled"]
+
+
 def program_name(word: str) -> str:
     """``/usr/bin/pip3.11`` -> ``pip``; ``python3.9`` -> ``python``."""
     name = word.rsplit("/", 1)[-1]
@@ -80,6 +104,15 @@ def read(script: shell.Script, depth: int = 0) -> tuple[list[Invocation], list[U
     for command in script.commands:
         words = [w.value for w in command.words]
         _unwrap(words, 0, command, False, depth, found, unreadable)
+    return found, unreadable
+
+
+def read_command(command: shell.SimpleCommand, depth: int = 0) -> tuple[list[Invocation], list[Unreadable]]:
+    """The invocations of one simple command (nested ones included), and what could not be
+    read: ``read`` of a script holding only ``command``."""
+    found: list[Invocation] = []
+    unreadable: list[Unreadable] = []
+    _unwrap([w.value for w in command.words], 0, command, False, depth, found, unreadable)
     return found, unreadable
 
 
@@ -147,7 +180,7 @@ def _unwrap(
         target = args[0] if args else "its input"
         unreadable.append(Unreadable(f"it sources the script {target}", "script"))
         return
-    found.append(Invocation(program, args, command, sudo, nested, at, spelled))
+    found.append(_invocation(program, args, command, sudo, nested, at, spelled))
     if program.endswith((".sh", ".bash")):
         unreadable.append(Unreadable(f"it runs the script {words[at]}", "script"))
     elif "/" in words[at] and program not in NEVER_USE_INDEX and not _manager_program(program):

@@ -13,6 +13,7 @@ arguments) is read from the logical line the first time it is asked for.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, NamedTuple
 
@@ -50,6 +51,13 @@ INNER_COMMENT = "INNER_COMMENT_LINE"
 INNER_BLANK = "INNER_BLANK_LINE"
 
 _CONTINUES = frozenset({OPEN_LINE, CONTINUATION_LINE})
+_NOT_SPACE = re.compile("[^" + re.escape(GO_SPACES) + "]*")
+
+
+def _word_end(text: str) -> int:
+    """Where the first of GO_SPACES is in ``text`` (its length when there is none)."""
+    match = _NOT_SPACE.match(text)
+    return match.end() if match is not None else 0
 _CONTENT = frozenset({INSTRUCTION_LINE, OPEN_LINE, CONTINUATION_LINE, LAST_LINE})
 
 
@@ -209,6 +217,12 @@ class Instruction:
 
     @cached_property
     def logical(self) -> LogicalLine:
+        lines = self.lines
+        if len(lines) == 1 and lines[0].kind == INSTRUCTION_LINE:
+            # One line (most instructions): what the loop below makes of it.
+            content = lines[0].text.rstrip("\r\n")
+            stripped = content.lstrip(GO_SPACES)
+            return LogicalLine(stripped, (0,), (len(content) - len(stripped) if stripped else 0,))
         starts: list[int] = []
         raws: list[int] = []
         pieces: list[str] = []
@@ -250,6 +264,19 @@ class Instruction:
     def word(self) -> str:
         """The command word in lower case (``run``), read without parsing the instruction: the
         first word of the logical line, as BuildKit's line parser splits it; ``""`` when empty."""
+        first = self.lines[0] if self.lines else None
+        if first is not None and "logical" not in self.__dict__:
+            # The logical line starts with the first line's text (without its leading spaces,
+            # and without the escape character where it continues): when the word ends within
+            # that line, the other lines need not be joined.
+            if first.kind == INSTRUCTION_LINE and len(self.lines) == 1:
+                piece = first.text.rstrip("\r\n").lstrip(GO_SPACES)
+                return piece[:_word_end(piece)].lower()
+            if first.kind == OPEN_LINE:
+                piece = first.text.rstrip("\r\n").lstrip(GO_SPACES).rstrip(" \t")[:-1]
+                end = _word_end(piece)
+                if end < len(piece):
+                    return piece[:end].lower()
         text = self.logical.text.lstrip(GO_SPACES)
         end = 0
         while end < len(text) and text[end] not in GO_SPACES:

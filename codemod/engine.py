@@ -78,9 +78,13 @@ class _Origins:
         # Lines counted in one walk (a line starts after every newline before it).
         line = 1 + sum(l.text.count("\n") for l in tree.directives)
         for instruction in tree.instructions:
-            line += sum(l.text.count("\n") for l in instruction.leading)
-            self._lines[id(instruction)] = (line, line + instruction.line_count - 1)
-            line += instruction.text.count("\n")
+            if instruction.leading:
+                line += sum(l.text.count("\n") for l in instruction.leading)
+            text = instruction.text
+            newlines = text.count("\n")
+            # instruction.line_count, from the newlines counted once
+            self._lines[id(instruction)] = (line, line + newlines - (1 if text.endswith("\n") else 0))
+            line += newlines
         self._last = max((end for _, end in self._lines.values()), default=1)
 
     def span(self, nodes: Sequence[Instruction]) -> tuple[int, int]:

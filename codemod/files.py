@@ -295,12 +295,13 @@ def _walk(root: Path, exclude: tuple[_Rule, ...], gitignore: bool) -> list[tuple
     root_real = os.path.realpath(root)
     visited: set[tuple[int, int]] = set()
     found: dict[str, tuple[bool, Path]] = {}  # resolved path -> (reached through a link, path)
-    pending: list[tuple[Path, str, tuple[_Rule, ...], bool]] = [(root, "", (), False)]
-    linked: list[tuple[Path, str, tuple[_Rule, ...], bool]] = []
+    # (directory, its path below the root, its rules, reached through a link, its resolved path)
+    pending: list[tuple[Path, str, tuple[_Rule, ...], bool, str]] = [(root, "", (), False, root_real)]
+    linked: list[tuple[Path, str, tuple[_Rule, ...], bool, str]] = []
     while pending or linked:
         if not pending:
             pending, linked = sorted(linked, key=lambda item: item[1], reverse=True), []
-        directory, rel, rules, through_link = pending.pop()
+        directory, rel, rules, through_link, directory_real = pending.pop()
         try:
             status = os.stat(directory)
             key = (status.st_dev, status.st_ino)
@@ -326,7 +327,8 @@ def _walk(root: Path, exclude: tuple[_Rule, ...], gitignore: bool) -> list[tuple
                     mode = entry.stat(follow_symlinks=True).st_mode
                     is_dir = stat.S_ISDIR(mode)
                     is_file = stat.S_ISREG(mode) and is_dockerfile(entry.name)
-                    if (is_dir or is_file) and not _inside(os.path.realpath(entry.path), root_real):
+                    real = os.path.realpath(entry.path)
+                    if (is_dir or is_file) and not _inside(real, root_real):
                         continue  # black's rule: a link leading out of the tree is not followed
                 else:  # the directory listing's file type: no stat() per entry
                     is_dir = entry.is_dir(follow_symlinks=False)
@@ -336,14 +338,18 @@ def _walk(root: Path, exclude: tuple[_Rule, ...], gitignore: bool) -> list[tuple
             if not (is_dir or is_file):
                 continue  # not a Dockerfile's name, or not a regular file (a FIFO, a device): skipped silently
             child = f"{rel}/{entry.name}" if rel else entry.name
+            if not is_link:
+                # An entry that is no link resolves to its name in the resolved directory (no
+                # realpath(), which looks at every folder of the path, per file).
+                real = os.path.join(directory_real, entry.name)
             if is_dir:
                 if entry.name in SKIP_DIRS or _ignored(rules, child, True) or _ignored(exclude, child, True):
                     continue
-                (linked if is_link else pending).append((Path(entry.path), child, rules, through_link or is_link))
+                (linked if is_link else pending).append((Path(entry.path), child, rules, through_link or is_link, real))
             else:
                 if _ignored(rules, child, False) or _ignored(exclude, child, False):
                     continue
-                path, real = Path(entry.path), os.path.realpath(entry.path)
+                path = Path(entry.path)
                 choice = (through_link or is_link, path)
                 if real not in found or _preferred(choice, found[real]):
                     found[real] = choice

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import csv
 import re
+import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterator
+from typing import Callable, Iterator
 
 from . import buildkit, commands, shell, steps
 from .cst import Command, Dockerfile, Instruction, Part, form_values, values
@@ -156,15 +157,25 @@ class Model:
 
     @classmethod
     def of(cls, tree: Dockerfile) -> "Model":
-        """The model of ``tree``, built on first use and kept with the tree (trees never change)."""
+        """The model of ``tree``, built on first use and kept with the tree (trees never change).
+
+        The tree holds its model, and that model names the tree through a weak reference: the
+        two make no reference cycle, so a tree and everything read from it are freed as soon as
+        the last pass lets go of it, without waiting for the cycle collector (which, scanning
+        the dead trees of every file, took a tenth of the time of a run)."""
         cached = tree.__dict__.get("_model")
         if cached is None:
             cached = cls(tree)
+            cached._tree = weakref.ref(tree)
             object.__setattr__(tree, "_model", cached)
         return cached
 
     def __init__(self, tree: Dockerfile) -> None:
-        self.tree = tree
+        self._tree: Callable[[], Dockerfile | None] = lambda: tree
+        #: The file's escape character (a backtick: Windows images).
+        self.escape = tree.escape
+        #: What each instruction runs, by id: (the instruction, its step) (see ``step``).
+        self._steps: dict[int, tuple[Instruction, steps.Step | None]] = {}
         #: Instructions before the first FROM (global ARGs, or mistakes).
         self.preamble: tuple[Instruction, ...] = ()
         self.stages: list[Stage] = []
@@ -186,6 +197,14 @@ class Model:
             self._add_stage(current, stage_commands[0])
         elif current:
             self.preamble = tuple(current)
+
+    @property
+    def tree(self) -> Dockerfile:
+        """The tree this model reads (alive as long as the model was reached through it)."""
+        tree = self._tree()
+        if tree is None:
+            raise ReferenceError("the tree of this model is gone: keep the tree, Model.of(tree) keeps its model with it")
+        return tree
 
     def _add_stage(self, instructions: list[Instruction], command: Command) -> None:
         words = command.args if command.form == "words" else ()
@@ -407,8 +426,17 @@ class Model:
 
     def posix_shell(self, instruction: Instruction) -> bool:
         """Whether RUN's shell form goes to a POSIX shell (not cmd or PowerShell)."""
+        if self.escape != "\\":
+            return False
+        if not self._sets_shell:
+            return True  # no SHELL: every RUN runs DEFAULT_SHELL (the scopes are not read for that)
         program = self.shell(instruction)[0].rsplit("/", 1)[-1].lower() if self.shell(instruction) else ""
-        return program in _POSIX_SHELLS and self.tree.escape == "\\"
+        return program in _POSIX_SHELLS
+
+    @cached_property
+    def _sets_shell(self) -> bool:
+        """Whether a stage has a SHELL instruction (the only one that changes the shell)."""
+        return any(instruction.word == "shell" for stage in self.stages for instruction in stage.instructions)
 
     def user_at(self, instruction: Instruction) -> str | None:
         """The user a RUN at ``instruction`` runs as: the last USER before it (through the
@@ -435,13 +463,21 @@ class Model:
 
     def step(self, instruction: Instruction) -> steps.Step | None:
         """What ``instruction`` runs (read once per tree)."""
-        # Kept with the instruction (instructions never change), so a tree built from another
-        # by a pass reads only the instructions the pass made.
-        found = instruction.__dict__.get("_step", _UNSET)
-        if found is _UNSET:
-            found = steps.step(instruction)
-            object.__setattr__(instruction, "_step", found)
-        return found  # type: ignore[return-value]
+        known = self._steps.get(id(instruction))
+        if known is not None and known[0] is instruction:
+            return known[1]
+        # What the step does is kept with the instruction (instructions never change), so a
+        # tree built from another by a pass reads only the instructions the pass made. The Step
+        # itself names its instruction: it is kept here, with the model, so that no instruction
+        # refers to itself (a cycle that only the cycle collector would free).
+        facts = instruction.__dict__.get("_step", _UNSET)
+        if facts is _UNSET:
+            made = steps.step(instruction)
+            facts = None if made is None else (made.kind, made.script, made.events)
+            object.__setattr__(instruction, "_step", facts)
+        found = None if facts is None else steps.Step(instruction, *facts)  # type: ignore[misc]
+        self._steps[id(instruction)] = (instruction, found)
+        return found
 
     def runtime_steps(self) -> list[steps.Step]:
         """The final image's ENTRYPOINT, CMD and HEALTHCHECK (the last of each along the chain)."""

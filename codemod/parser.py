@@ -4,17 +4,21 @@ Parsing happens at two levels, as the grammar has two start symbols:
 
 * ``dockerfile``: a stateful line lexer (parser directives, the escape character, line
   continuations, heredoc bodies) classifies every physical line with the grammar's line
-  terminals, and Lark's LALR parser builds the file-level tree from those tokens.
-* ``command``: the logical line of one instruction, read by Lark's contextual lexer and LALR
-  parser; done on demand (``Instruction.command``) and eagerly only where BuildKit may reject
-  the instruction (ENV, LABEL, ONBUILD, JSON-looking arguments, heredocs).
+  terminals, and Lark's LALR tables build the file-level tree from those tokens.
+* ``command``: the logical line of one instruction, read with the scanners of Lark's contextual
+  lexer and its LALR tables; done on demand (``Instruction.command``) and eagerly only where
+  BuildKit may reject the instruction (ENV, LABEL, ONBUILD, JSON-looking arguments, heredocs).
 
 The parser tables are built once and kept in a cache directory, so a new process starts
-without rebuilding them.
+without rebuilding them. Both levels run them with ``larkcompat.Driver`` (Lark's own LALR loop,
+without the per-call set-up that costs more than the parse on a line): it builds the tree
+``Lark.parse`` builds, and leaves to ``Lark.parse`` any input the tables reject, to raise Lark's
+error.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import io
@@ -207,6 +211,38 @@ def _command_parser(escape: str) -> Lark:
     return parser
 
 
+@functools.cache
+def _file_driver(escape: str) -> tuple[larkcompat.Driver, LineLexer] | None:
+    """The file-level tables driven by larkcompat.Driver, with the line lexer; None where
+    Lark's layout is not the one the driver reads (then Lark.parse runs)."""
+    parser = _file_parser(escape)
+    lexer = getattr(parser.parser, "lexer", None)
+    driver = larkcompat.driver(parser, "dockerfile")
+    if driver is None or not isinstance(lexer, LineLexer):
+        return None
+    return driver, lexer
+
+
+@functools.cache
+def _command_driver(escape: str) -> larkcompat.Driver | None:
+    return larkcompat.driver(_command_parser(escape), "command", contextual=True)
+
+
+def _run_file_parser(source: _LexInput) -> Dockerfile:
+    """The file-level tree: the LALR tables driven by larkcompat.Driver over the line lexer's
+    tokens; Lark's own parser where the driver cannot run, or to raise Lark's error on input the
+    tables reject. The line lexer's and the builder's own errors (_SourceError) pass through."""
+    escape = source.header.escape
+    fast = _file_driver(escape)
+    if fast is not None:
+        driver, lexer = fast
+        try:
+            return driver.parse_tokens(lexer.tokens(source))  # type: ignore[no-any-return]
+        except larkcompat.Unparsed:
+            pass
+    return _file_parser(escape).parse(source)  # type: ignore[arg-type,return-value]
+
+
 # --- errors --------------------------------------------------------------------------------------
 
 class _SourceError(Exception):
@@ -332,7 +368,10 @@ class LineLexer(Lexer):
         self._inner = alternatives(INNER_COMMENT, INNER_BLANK, CONTINUATION_LINE, LAST_LINE).match
 
     def lex(self, lexer_state: Any, parser_state: Any) -> Iterator[Token]:
-        source: _LexInput = lexer_state.text
+        return self.tokens(lexer_state.text)
+
+    def tokens(self, source: _LexInput) -> Iterator[Token]:
+        """The tokens of a whole input (the lexer reads no parser state)."""
         text = source.text
         header = source.header
         if header.bom:
@@ -438,6 +477,30 @@ def _heredoc_tokens(text: str, pos: int, marker: HeredocMarker, start: int) -> G
 
 # --- the file-level tree -----------------------------------------------------------------------
 
+_new_object = object.__new__
+_new_tuple = tuple.__new__
+
+
+def _line(kind: str, text: str) -> Line:
+    """``Line(kind, text)`` (a named tuple) without the Python frame of its ``__new__``."""
+    return _new_tuple(Line, (kind, text))  # type: ignore[no-any-return]
+
+
+def _instruction(lines: tuple[Line, ...], heredocs: tuple[Heredoc, ...], escape: str) -> Instruction:
+    """``Instruction((), lines, heredocs, escape)``, made as its __init__ makes it but without
+    setting each field through ``object.__setattr__`` (what ``frozen=True`` costs)."""
+    instruction = _new_object(Instruction)
+    fields = instruction.__dict__
+    fields["leading"] = ()
+    fields["lines"] = lines
+    fields["heredocs"] = heredocs
+    fields["escape"] = escape
+    return instruction  # type: ignore[no-any-return]
+
+
+assert [f.name for f in dataclasses.fields(Instruction)] == ["leading", "lines", "heredocs", "escape"]
+
+
 class _FileBuilder(Transformer):
     """Lark callbacks (run inside the LALR parser) that build the lossless tree."""
 
@@ -463,17 +526,17 @@ class _FileBuilder(Transformer):
 
     def instruction(self, children: list[Any]) -> Instruction | _SourceError:
         first = children[0]
-        lines = [Line(first.type, first.value)]
+        lines = [_line(first.type, first.value)]
         heredocs: tuple[Heredoc, ...] = ()
         for child in children[1:]:
             if type(child) is list:
                 if type(child[0]) is Heredoc:
                     heredocs = tuple(child)
                 else:
-                    lines.extend(Line(token.type, token.value) for token in child)
+                    lines.extend(_line(token.type, token.value) for token in child)
             else:
-                lines.append(Line(child.type, child.value))
-        instruction = Instruction((), tuple(lines), heredocs, self.escape)
+                lines.append(_line(child.type, child.value))
+        instruction = _instruction(tuple(lines), heredocs, self.escape)
         if first.payload is not None:
             instruction.__dict__["command"] = first.payload
         try:
@@ -504,7 +567,7 @@ class _FileBuilder(Transformer):
                     pending = []
                 instructions.append(item)
             else:
-                pending.append(Line(item.type, item.value))
+                pending.append(_line(item.type, item.value))
         if not instructions:
             # BuildKit names the last line it read: point at its start.
             lines = [*directives, *pending]
@@ -517,7 +580,7 @@ def parse_fragment(text: str, escape: str = "\\") -> Dockerfile:
     """Parse whole lines of instructions with a given escape character and no directives (for
     passes that write new instructions into a file)."""
     try:
-        return _file_parser(escape).parse(_LexInput(text, _Header("", (), 0, escape)))  # type: ignore[arg-type,return-value]
+        return _run_file_parser(_LexInput(text, _Header("", (), 0, escape)))
     except _SourceError as error:
         raise _error_at(text, error.offset, error.message) from None
 
@@ -526,7 +589,7 @@ def parse(text: str) -> Dockerfile:
     """Parse a whole Dockerfile; raises ParseError where BuildKit would reject it."""
     header = _scan_header(text, _directive_pattern())
     try:
-        tree: Dockerfile = _file_parser(header.escape).parse(_LexInput(text, header))  # type: ignore[arg-type,assignment]
+        tree = _run_file_parser(_LexInput(text, header))
     except _SourceError as error:
         raise _error_at(text, error.offset, error.message) from None
     tree.__dict__["_text"] = text
@@ -588,6 +651,7 @@ def _validate(instruction: Instruction) -> None:
             _ = instruction.command
 
 
+@functools.lru_cache(maxsize=1024)
 def _plain_key_values(args: str, escape: str) -> bool:
     """ENV/LABEL arguments that BuildKit surely accepts, checked with the grammar's KV_WORD
     terminal alone (no flags; every word has `=`, or the legacy `KEY value`)."""
@@ -731,7 +795,7 @@ def parse_command(instruction: Instruction) -> Command | None:
     the same (immutable) Command, so it is kept for instructions written alike: the passes read
     every instruction again after each change they make to a file.
     """
-    key = ("".join(line.text for line in instruction.lines), instruction.escape)
+    key = ("".join([line.text for line in instruction.lines]), instruction.escape)
     try:
         return _COMMANDS[key]
     except KeyError:
@@ -763,13 +827,43 @@ def _parse_command(instruction: Instruction) -> Command | None:
     lead = len(text) - len(text.lstrip(GO_SPACES))
     view = buildkit.byte_view(trimmed)
     try:
-        tree = _command_parser(instruction.escape).parse(view)
+        tree = _read_command(view, instruction.escape)
     except UnexpectedInput as error:  # pragma: no cover - the grammar accepts every line
         raise _InstructionError(0, f"cannot read this instruction ({error.__class__.__name__}); please report it") from None
     syntax = CommandSyntax(instruction, view, lead)
     command = syntax.command(tree)
     _check(command, syntax)
     return command
+
+
+class _CommandToken(Token):
+    """An instruction-level token: type, text and offsets in the view, which is all that
+    CommandSyntax reads (no line and column: the view is one logical line)."""
+
+    __slots__ = ()
+    line = column = end_line = end_column = None  # type: ignore[assignment]
+
+
+def _command_token(kind: str, value: str, start: int, end: int) -> Token:
+    token = _new_str(_CommandToken, value)
+    token.type = kind
+    token.value = value
+    token.start_pos = start
+    token.end_pos = end
+    return token
+
+
+def _read_command(view: str, escape: str) -> Tree:
+    """The ``command`` tree of a logical line: the LALR tables and the contextual lexer's
+    scanners driven by larkcompat.Driver; Lark's own parser where the driver cannot run, or to
+    raise Lark's error on a line the tables reject."""
+    driver = _command_driver(escape)
+    if driver is not None:
+        try:
+            return driver.parse_text(view, _command_token)  # type: ignore[no-any-return]
+        except larkcompat.Unparsed:
+            pass
+    return _command_parser(escape).parse(view)
 
 
 def _check(command: Command, syntax: CommandSyntax) -> None:

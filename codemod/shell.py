@@ -14,6 +14,7 @@ must decline, not guess, when the text is beyond them; a lexer that knows its li
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -36,6 +37,12 @@ for _op in _OPERATORS:
     _BY_FIRST[_op[0]] = _BY_FIRST.get(_op[0], ()) + (_op,)
 #: A run of characters with no special meaning inside a word.
 _PLAIN = re.compile(r"[^ \t\n;&|()<>\\'\"`$]+")
+#: The same with ``$`` not opening ``$(`` or ``${``: a word made only of these is its own value
+#: (written as runs of plain characters between lone ``$``: one alternation per character is
+#: twice as slow). It may match nothing.
+_SIMPLE = re.compile(r"[^ \t\n;&|()<>\\'\"`$]*(?:\$(?![({])[^ \t\n;&|()<>\\'\"`$]*)*")
+#: The characters that end a word.
+_WORD_END = frozenset(" \t\n;&|()<>")
 _REDIRECTIONS = frozenset({">>", "<<-", "<<", "<>", ">|", ">&", "<&", ">", "<", "&>"})
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "\n", ";;", ";&", "|&"})
 _BLANKS = " \t"
@@ -86,6 +93,46 @@ class SimpleCommand:
         if not self.words:
             return bool(self.assignments)  # VAR=value alone sets a shell variable
         return self.words[0].value in STATE_CHANGING
+
+
+_new = object.__new__
+
+
+def _word(text: str, value: str, start: int, end: int) -> Word:
+    """``Word(text, value, start, end)``, made as its __init__ makes it but without setting each
+    field through ``object.__setattr__`` (what ``frozen=True`` costs): a script has many words."""
+    word = _new(Word)
+    fields = word.__dict__
+    fields["text"] = text
+    fields["value"] = value
+    fields["start"] = start
+    fields["end"] = end
+    return word
+
+
+def _simple_command(
+    assignments: tuple[Word, ...], words: tuple[Word, ...], start: int, end: int, depth: int, in_compound: bool, operator: str,
+    redirects: tuple[tuple[str, Word], ...],
+) -> SimpleCommand:
+    """``SimpleCommand(...)`` with every field, made as ``_word`` makes a Word."""
+    command = _new(SimpleCommand)
+    fields = command.__dict__
+    fields["assignments"] = assignments
+    fields["words"] = words
+    fields["start"] = start
+    fields["end"] = end
+    fields["depth"] = depth
+    fields["in_compound"] = in_compound
+    fields["operator"] = operator
+    fields["redirects"] = redirects
+    return command
+
+
+# The two makers above set exactly these fields, in this order.
+assert [f.name for f in dataclasses.fields(Word)] == ["text", "value", "start", "end"]
+assert [f.name for f in dataclasses.fields(SimpleCommand)] == [
+    "assignments", "words", "start", "end", "depth", "in_compound", "operator", "redirects",
+]
 
 
 @dataclass
@@ -231,6 +278,20 @@ class _Lexer:
         start = self.pos
         value: list[str] = []
         size = len(text)
+        simple = _SIMPLE.match(text, start)
+        if simple is not None and simple.end() > start:
+            # Most words have no quote, backslash or substitution: the loop below would read
+            # them as plain runs and lone ``$``, each its own value. One match reads them whole;
+            # the loop goes on from where the match stops, unless the word ends there (and is
+            # not the file descriptor of a redirection).
+            end = simple.end()
+            if end == size or (text[end] in _WORD_END and not (text[end] in "<>" and text[start:end].isdigit())):
+                self.pos = end
+                word = text[start:end]
+                self._add_word(_word(word, word, start, end))
+                return
+            value.append(text[start:end])
+            self.pos = end
         while self.pos < size:
             ch = text[self.pos]
             if ch in _BLANKS or ch == "\n" or ch in ";&|()<>":
@@ -275,7 +336,7 @@ class _Lexer:
                 end = plain.end() if plain is not None else self.pos + 1
                 value.append(text[self.pos:end])
                 self.pos = end
-        self._add_word(Word(text[start:self.pos], "".join(value), start, self.pos))
+        self._add_word(_word(text[start:self.pos], "".join(value), start, self.pos))
 
     def _double_quoted(self) -> str:
         text = self.text
@@ -420,7 +481,7 @@ class _Lexer:
         if self.words or self.assignments:
             ends = [w.end for w in (*self.assignments, *self.words)]
             self.script.commands.append(
-                SimpleCommand(tuple(self.assignments), tuple(self.words), self.command_start, max(ends), self.depth, self.compound > 0, operator, tuple(self.redirects))
+                _simple_command(tuple(self.assignments), tuple(self.words), self.command_start, max(ends), self.depth, self.compound > 0, operator, tuple(self.redirects))
             )
         self.words = []
         self.redirects = []

@@ -9,6 +9,7 @@ this install still read apt's lists?" is answered from facts, by one sweep (``Mo
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from . import commands, shell
@@ -28,6 +29,22 @@ class Event:
 
     invocation: Invocation | None = None
     unreadable: Unreadable | None = None
+
+
+_new = object.__new__
+
+
+def _invocation_event(invocation: Invocation) -> Event:
+    """``Event(invocation=invocation)``, without the frozen dataclass's __init__ (which sets each
+    field through ``object.__setattr__``): a step has an event per program it runs."""
+    event = _new(Event)
+    fields = event.__dict__
+    fields["invocation"] = invocation
+    fields["unreadable"] = None
+    return event
+
+
+assert [f.name for f in dataclasses.fields(Event)] == ["invocation", "unreadable"]
 
 
 @dataclass(frozen=True)
@@ -64,9 +81,8 @@ def _ordered(script: shell.Script, depth: int = 0, ignore_heredocs: bool = False
     if script.heredocs and not ignore_heredocs:
         events.append(Event(unreadable=Unreadable("its shell text has a heredoc", "text")))
     for command in script.commands:
-        single = shell.Script(script.text, [command])
-        found, blind = commands.read(single, depth)
-        events.extend(Event(invocation=i) for i in found)
+        found, blind = commands.read_command(command, depth)
+        events.extend(map(_invocation_event, found))
         events.extend(Event(unreadable=u) for u in blind)
     return tuple(events)
 

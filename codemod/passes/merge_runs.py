@@ -110,7 +110,8 @@ class _Run:
 def _role(invocations: list[Invocation], manager: Manager) -> str:
     if not invocations:
         return ""
-    subs = [commands.subcommand(i, manager) for i in invocations]
+    # Only invocations of the manager's programs have a subcommand (the others give None).
+    subs = [commands.subcommand(i, manager) for i in invocations if i.program in manager.programs]
     if any(s in manager.install for s in subs if s is not None):
         return "install"
     if any(s in manager.update for s in subs if s is not None):
@@ -118,6 +119,17 @@ def _role(invocations: list[Invocation], manager: Manager) -> str:
     if all(_is_cleanup(i, manager) for i in invocations):
         return "cleanup"
     return ""
+
+
+def _roles(invocations: list[Invocation]) -> dict[str, str]:
+    """The RUN's role for every manager. A manager none of whose programs runs, in a RUN that
+    runs no ``rm``, has no role (no subcommand, and not every command is a cleanup): most RUNs
+    run none of them."""
+    programs = {i.program for i in invocations}
+    return {
+        m.name: "" if invocations and "rm" not in programs and programs.isdisjoint(m.programs) else _role(invocations, m)
+        for m in MANAGERS
+    }
 
 
 def _is_cleanup(invocation: Invocation, manager: Manager) -> bool:
@@ -153,7 +165,7 @@ def _analyze(instruction: Instruction, command: Command, model: Model) -> _Run:
 
     roles = instruction.__dict__.get("_merge_roles")
     if roles is None:  # kept with the instruction: the same in every tree that holds it
-        roles = {m.name: _role(top, m) for m in MANAGERS}
+        roles = _roles(top)
         object.__setattr__(instruction, "_merge_roles", roles)
 
     def made(blocker: str) -> _Run:
@@ -215,7 +227,6 @@ def _read(tree: Dockerfile) -> tuple[Model, dict[int, _Run]]:
 
 
 def _merge(tree: Dockerfile, model: Model, runs: dict[int, _Run], context: Context | None = None) -> Outcome:
-    style = style_of(tree)
     notes: list[Note] = []
     groups: list[list[_Run]] = []
     for stage in model.stages:
@@ -243,6 +254,7 @@ def _merge(tree: Dockerfile, model: Model, runs: dict[int, _Run], context: Conte
     if not merges:
         return Outcome(tree, notes=notes)
 
+    style = style_of(tree)  # read only where something is joined
     replaced: dict[int, Instruction | None] = {}
     proposals: list[Proposal] = []
     for members, manager in merges:
@@ -401,7 +413,10 @@ class _StageFacts:
 
 def _cleanup(tree: Dockerfile, model: Model, runs: dict[int, _Run], context: Context) -> Outcome:
     cache_mounts = context.cache_mounts
-    style = style_of(tree)
+
+    def style() -> Style:  # read only where a cleanup is written
+        return style_of(tree)
+
     notes: list[Note] = []
     found: dict[int, _Found] = {}
     mounts_refused = _mounts_refused(tree) if cache_mounts else ""
@@ -409,6 +424,8 @@ def _cleanup(tree: Dockerfile, model: Model, runs: dict[int, _Run], context: Con
     for stage in model.stages:
         if not model.in_final_image(stage):
             continue
+        if not any(_installs(runs.get(id(instruction))) for instruction in stage.body):
+            continue  # every cleanup follows an install: nothing to do, nor to learn from the chain
         facts = _StageFacts()
         for node in model.chain(stage):
             for instruction in node.body:
@@ -439,6 +456,11 @@ def _cleanup(tree: Dockerfile, model: Model, runs: dict[int, _Run], context: Con
                 proposals.append(Proposal(why, REVIEW, (instruction,), (new,)))
     new_tree = tree.with_changes(instructions=tuple(replaced.get(id(i), i) for i in tree.instructions))
     return Outcome(new_tree, proposals, notes)
+
+
+def _installs(run_: _Run | None) -> bool:
+    """Whether the RUN installs with some manager (every cleanup and cache mount is for one)."""
+    return run_ is not None and "install" in run_.roles.values()
 
 
 def _permit(context: Context, instruction: Instruction) -> Callable[[str], bool]:
@@ -492,7 +514,7 @@ def _learn(instruction: Instruction, model: Model, facts: _StageFacts, apk_clean
                     facts.docker_clean_off = describe(instruction)
 
 
-def _cleanups(run_: _Run, stage: Stage, model: Model, style: Style, facts: _StageFacts, found: _Found, notes: list[Note]) -> None:
+def _cleanups(run_: _Run, stage: Stage, model: Model, style: Callable[[], Style], facts: _StageFacts, found: _Found, notes: list[Note]) -> None:
     for manager in _COMMAND_CLEANUP:
         _command_cleanup(run_, manager, model, style, facts, found, notes)
     _apk_no_cache(run_, stage, model, facts, found, notes)
@@ -527,8 +549,10 @@ def _note(notes: list[Note], run_: _Run, message: str) -> None:
     notes.append(Note(message, (run_.instruction,)))
 
 
-def _command_cleanup(run_: _Run, manager: Manager, model: Model, style: Style, facts: _StageFacts, found: _Found, notes: list[Note]) -> None:
+def _command_cleanup(run_: _Run, manager: Manager, model: Model, style: Callable[[], Style], facts: _StageFacts, found: _Found, notes: list[Note]) -> None:
     """``rm -rf /var/lib/apt/lists/*`` (apt), ``yum clean all`` ... after the install."""
+    if run_.role(manager) != "install":
+        return  # no top-level invocation installs (the roles were read with the RUN)
     installs = [n for n, i in enumerate(run_.top) if commands.subcommand(i, manager) in manager.install]
     if not installs:
         return
@@ -590,7 +614,7 @@ def _command_cleanup(run_: _Run, manager: Manager, model: Model, style: Style, f
     cleanup = manager.cleanup_command
     if sudo:
         cleanup = " && ".join(f"sudo {part}" for part in cleanup.split(" && "))
-    edit = _append(run_, style, cleanup, ending == ";")
+    edit = _append(run_, style(), cleanup, ending == ";")
     if manager is _APT:
         why = f"removed apt's package lists in the same layer as the install ({cleanup}): no later step reads them"
     else:
