@@ -23,6 +23,7 @@ directories). Command-line options override the file.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,18 +59,24 @@ class Config:
     runtime_images: tuple[tuple[str, str], ...] = ()
     contexts: tuple[tuple[str, str], ...] = ()
 
+    @functools.cached_property
+    def _resolved_root(self) -> Path:
+        return self.root.resolve()
+
     def excluded(self, path: Path) -> bool:
         """Whether ``path`` (a file below ``root``) matches exclude or extend-exclude."""
         try:
-            relative = path.resolve().relative_to(self.root.resolve()).as_posix()
+            relative = path.resolve().relative_to(self._resolved_root).as_posix()
         except ValueError:
             return False
         return _matches_any(self.exclude + self.extend_exclude, relative)
 
     def context_for(self, path: Path) -> str | None:
         """The build context ``contexts`` gives this Dockerfile, as a directory path."""
+        if not self.contexts:
+            return None
         try:
-            relative = path.resolve().relative_to(self.root.resolve()).as_posix()
+            relative = path.resolve().relative_to(self._resolved_root).as_posix()
         except ValueError:
             return None
         for pattern, directory in self.contexts:
@@ -176,11 +183,18 @@ def _find(directory: Path) -> Config | None:
 def for_path(path: Path, explicit: Path | None = None, isolated: bool = False) -> Config:
     """The configuration in force for ``path`` (a file or directory)."""
     if isolated:
-        return Config(None, Path.cwd())
+        return _defaults(os.getcwd())
     if explicit is not None:
         found = load(explicit)
         if found is None:
             raise ConfigError(f"{explicit}: no [tool.msb-refactor] section")
         return found
     start = path if path.is_dir() else path.parent
-    return _find(start.resolve()) or Config(None, Path.cwd())
+    return _find(start.resolve()) or _defaults(os.getcwd())
+
+
+@functools.lru_cache(maxsize=16)
+def _defaults(cwd: str) -> Config:
+    """The defaults, relative to the working directory (one object per directory: its root is
+    resolved once)."""
+    return Config(None, Path(cwd))
