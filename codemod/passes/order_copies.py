@@ -554,6 +554,12 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     kept_install: Instruction | None = install
     if run_.rest != install.text:
         kept_install = None if run_.rest is None else reparse(install, run_.rest)
+    if kept_install is None and inserted:
+        # The whole RUN moved: its comments go with it (lossless), above the install written
+        # before the sources.
+        comments = tuple(line for line in install.leading if line.kind != BLANK)
+        if comments:
+            inserted[-1] = inserted[-1].with_changes(leading=comments + inserted[-1].leading)
     order: list[Instruction] = []
     same: list[tuple[Instruction, Instruction]] = []
     moved_set = {id(i) for i in moved}
