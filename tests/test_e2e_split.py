@@ -372,3 +372,48 @@ def test_split_stages_builds_the_same(store: Path, name: str) -> None:
         f"split-stages' image is {refactored_size / 1e6:.0f} MB, the reference's {reference / 1e6:.0f} MB"
         f" (more than {SIZE_TOLERANCE:.0%} apart)"
     )
+
+
+# --- a split onto the same image (an already slim one) ------------------------------------------
+
+#: Samples on an already slim image: the runtime stage is the same image, so verify compares the
+#: files too. What the split leaves behind must be caches only.
+SAME_IMAGE = {
+    "split-node-slim-cache": Sample(
+        "split-node-slim-cache", "node:18-slim", "node:18-slim",
+        "yarn classic's package cache (/usr/local/share/.cache/yarn) is all the runtime stage leaves"
+        " behind: the same files otherwise, the same configuration and output",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SAME_IMAGE)
+def test_same_image_split_shape(name: str) -> None:
+    sample = SAME_IMAGE[name]
+    original = sample.dockerfile.read_text()
+    assert stages(original) == [(sample.builder, None)]
+    text, passes = refactored(sample.dockerfile, PASS)
+    assert passes == [PASS], text
+    assert stages(text) == [(sample.builder, "builder"), (sample.runtime, "runtime")], text
+    for word in ("cmd", "workdir"):
+        assert final_lines(text, word)[-1:] == final_lines(original, word)[-1:], (word, text)
+
+
+@pytest.mark.slow
+@pytest.mark.realbuild
+@pytest.mark.parametrize("name", SAME_IMAGE)
+def test_same_image_split_builds_the_same_files_but_caches(store: Path, name: str) -> None:
+    sample = SAME_IMAGE[name]
+    print(f"{name}: the split must get right: {sample.traps}")
+    code, report = verify_report(store, sample.dockerfile, sample.name, "--select", PASS, "--smoke", sample.smoke)
+    assert report["bases"] == {"original": sample.builder, "refactored": sample.runtime}
+    assert report["verdict"] == "SAME: configuration, files and behaviour", report["verdict"]
+    files = report["files"]
+    assert files["added"] == [] and files["removed"] == [] and files["changed"] == {} and files["caches_added"] == []
+    assert report["differences"] == []
+    assert files["caches_removed"] and all(p.startswith("/usr/local/share/.cache/yarn") for p in files["caches_removed"])
+    behaviour = report["behaviour"]
+    assert behaviour["result"] == "same"
+    assert behaviour["original"]["stdout"] == sample.expected == behaviour["refactored"]["stdout"]
+    assert report["builds"]["refactored"]["size"] < report["builds"]["original"]["size"]
+    assert code == 0
