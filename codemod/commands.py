@@ -11,10 +11,10 @@ know. Passes decide with these facts; they never look for substrings in the text
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from . import shell
+from .fastinit import maker
 from .knowledge.managers import MANAGERS, NEVER_USE_INDEX, SHELLS, SOURCING, WRAPPERS, Manager
 
 #: ``sh -c 'sh -c "..."'`` is followed this deep, then called unreadable.
@@ -60,27 +60,9 @@ class Unreadable:
     kind: str
 
 
-_new = object.__new__
-
-
-def _invocation(
-    program: str, args: tuple[str, ...], command: shell.SimpleCommand | None, sudo: bool, nested: bool, first_word: int, spelled: str,
-) -> Invocation:
-    """``Invocation(...)`` with every field, without the frozen dataclass's __init__ (which sets
-    each field through ``object.__setattr__``): every simple command of every RUN makes one."""
-    invocation = _new(Invocation)
-    fields = invocation.__dict__
-    fields["program"] = program
-    fields["args"] = args
-    fields["command"] = command
-    fields["sudo"] = sudo
-    fields["nested"] = nested
-    fields["first_word"] = first_word
-    fields["spelled"] = spelled
-    return invocation
-
-
-assert [f.name for f in dataclasses.fields(Invocation)] == ["program", "args", "command", "sudo", "nested", "first_word", "spelled"]
+#: ``Invocation(...)`` without the frozen dataclass's __init__: every simple command of every RUN
+#: makes one.
+_invocation = maker(Invocation)
 
 
 def program_name(word: str) -> str:

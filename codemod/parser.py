@@ -18,7 +18,6 @@ error.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import io
@@ -59,6 +58,7 @@ from .cst import (
     Part,
 )
 from .errors import ParseError
+from .fastinit import maker
 
 __all__ = ["parse", "parse_fragment", "parse_command", "grammar_text", "table_sources", "CommandSyntax"]
 
@@ -477,7 +477,6 @@ def _heredoc_tokens(text: str, pos: int, marker: HeredocMarker, start: int) -> G
 
 # --- the file-level tree -----------------------------------------------------------------------
 
-_new_object = object.__new__
 _new_tuple = tuple.__new__
 
 
@@ -486,19 +485,8 @@ def _line(kind: str, text: str) -> Line:
     return _new_tuple(Line, (kind, text))  # type: ignore[no-any-return]
 
 
-def _instruction(lines: tuple[Line, ...], heredocs: tuple[Heredoc, ...], escape: str) -> Instruction:
-    """``Instruction((), lines, heredocs, escape)``, made as its __init__ makes it but without
-    setting each field through ``object.__setattr__`` (what ``frozen=True`` costs)."""
-    instruction = _new_object(Instruction)
-    fields = instruction.__dict__
-    fields["leading"] = ()
-    fields["lines"] = lines
-    fields["heredocs"] = heredocs
-    fields["escape"] = escape
-    return instruction  # type: ignore[no-any-return]
-
-
-assert [f.name for f in dataclasses.fields(Instruction)] == ["leading", "lines", "heredocs", "escape"]
+#: ``Instruction((), lines, heredocs, escape)`` without the frozen dataclass's __init__.
+_instruction = maker(Instruction, leading=())
 
 
 class _FileBuilder(Transformer):

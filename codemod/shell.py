@@ -14,10 +14,11 @@ must decline, not guess, when the text is beyond them; a lexer that knows its li
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
+
+from .fastinit import maker
 
 #: Words that open or continue compound commands when they stand where a command name would.
 RESERVED = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "in", "{", "}", "!", "[[", "]]", "function", "select", "time"})
@@ -95,44 +96,10 @@ class SimpleCommand:
         return self.words[0].value in STATE_CHANGING
 
 
-_new = object.__new__
-
-
-def _word(text: str, value: str, start: int, end: int) -> Word:
-    """``Word(text, value, start, end)``, made as its __init__ makes it but without setting each
-    field through ``object.__setattr__`` (what ``frozen=True`` costs): a script has many words."""
-    word = _new(Word)
-    fields = word.__dict__
-    fields["text"] = text
-    fields["value"] = value
-    fields["start"] = start
-    fields["end"] = end
-    return word
-
-
-def _simple_command(
-    assignments: tuple[Word, ...], words: tuple[Word, ...], start: int, end: int, depth: int, in_compound: bool, operator: str,
-    redirects: tuple[tuple[str, Word], ...],
-) -> SimpleCommand:
-    """``SimpleCommand(...)`` with every field, made as ``_word`` makes a Word."""
-    command = _new(SimpleCommand)
-    fields = command.__dict__
-    fields["assignments"] = assignments
-    fields["words"] = words
-    fields["start"] = start
-    fields["end"] = end
-    fields["depth"] = depth
-    fields["in_compound"] = in_compound
-    fields["operator"] = operator
-    fields["redirects"] = redirects
-    return command
-
-
-# The two makers above set exactly these fields, in this order.
-assert [f.name for f in dataclasses.fields(Word)] == ["text", "value", "start", "end"]
-assert [f.name for f in dataclasses.fields(SimpleCommand)] == [
-    "assignments", "words", "start", "end", "depth", "in_compound", "operator", "redirects",
-]
+#: ``Word(...)`` and ``SimpleCommand(...)`` without the frozen dataclasses' __init__: a script has
+#: many of them.
+_word = maker(Word)
+_simple_command = maker(SimpleCommand)
 
 
 @dataclass

@@ -9,12 +9,12 @@ this install still read apt's lists?" is answered from facts, by one sweep (``Mo
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from . import commands, shell
 from .commands import Invocation, Unreadable
 from .cst import Command, Instruction, form_values
+from .fastinit import maker
 from .knowledge.managers import SHELLS
 
 #: What a step is for the questions the passes ask.
@@ -31,20 +31,9 @@ class Event:
     unreadable: Unreadable | None = None
 
 
-_new = object.__new__
-
-
-def _invocation_event(invocation: Invocation) -> Event:
-    """``Event(invocation=invocation)``, without the frozen dataclass's __init__ (which sets each
-    field through ``object.__setattr__``): a step has an event per program it runs."""
-    event = _new(Event)
-    fields = event.__dict__
-    fields["invocation"] = invocation
-    fields["unreadable"] = None
-    return event
-
-
-assert [f.name for f in dataclasses.fields(Event)] == ["invocation", "unreadable"]
+#: ``Event(invocation=...)`` without the frozen dataclass's __init__: a step has an event per
+#: program it runs.
+_invocation_event = maker(Event, unreadable=None)
 
 
 @dataclass(frozen=True)

@@ -213,3 +213,22 @@ def test_the_one_line_shortcuts_agree_with_the_joined_line(lines: list[tuple[str
     )
     fresh = Instruction((), instruction.lines)
     assert fresh.word == Instruction.word.function(joined)
+
+
+def test_makers_build_what_the_dataclasses_build() -> None:
+    from codemod import commands, parser, shell, steps
+    from codemod.commands import Invocation
+    from codemod.cst import Instruction
+    from codemod.fastinit import maker
+    from codemod.steps import Event
+
+    word = shell._word("'a'", "a", 3, 6)
+    assert word == shell.Word("'a'", "a", 3, 6) and vars(word) == vars(shell.Word("'a'", "a", 3, 6))
+    command = shell._simple_command((), (word,), 3, 6, 0, False, "&&", ())
+    assert command == shell.SimpleCommand((), (word,), 3, 6, 0, False, "&&", ())
+    invocation = commands._invocation("a", (), command, False, False, 0, "a")
+    assert invocation == Invocation("a", (), command, False, False, 0, "a")
+    assert steps._invocation_event(invocation) == Event(invocation=invocation)
+    assert vars(parser._instruction((), (), "\\")) == vars(Instruction((), (), (), "\\"))
+    with pytest.raises(TypeError):
+        maker(Event, nothing=None)
