@@ -11,6 +11,7 @@ know. Passes decide with these facts; they never look for substrings in the text
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import shell
@@ -63,6 +64,22 @@ class Unreadable:
 #: ``Invocation(...)`` without the frozen dataclass's __init__: every simple command of every RUN
 #: makes one.
 _invocation = maker(Invocation)
+
+
+def requirement_names(invocation: Invocation) -> list[str]:
+    """The projects ``pip install`` (or ``gem install``) names literally, normalised:
+    ``Flask_Login>=0.6`` -> flask-login; options, paths, files and URLs are not names."""
+    out = []
+    for arg in invocation.args[1:]:
+        if arg.startswith("-") or "/" in arg or arg.endswith((".txt", ".whl", ".tar.gz", ".zip")):
+            continue
+        match = _REQUIREMENT.match(arg)
+        if match:
+            out.append(match.group(0).lower().replace("_", "-"))
+    return out
+
+
+_REQUIREMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def program_name(word: str) -> str:

@@ -1674,7 +1674,7 @@ def _console_script(found: _Found, model: Model) -> str:
         step = model.step(instruction) if instruction.word == "run" else None
         for invocation in step.invocations if step is not None else ():
             if invocation.program == "pip":
-                installed.update(re.split(r"[<>=!~\[;]", a, maxsplit=1)[0].lower() for a in invocation.args if not a.startswith("-"))
+                installed.update(commands.requirement_names(invocation))
     finals = [i for i in found.stage.body if i.word == "entrypoint"] or [i for i in found.stage.body if i.word == "cmd"]
     for instruction in finals[-1:]:
         step = model.step(instruction)
@@ -1708,19 +1708,9 @@ def _local_node_dependency(ctx: object, path: str) -> str:
 
 
 def _read_text(ctx: object, path: str) -> str | None:
-    reader = getattr(ctx, "read_text", None)
-    if reader is not None:
-        try:
-            return reader(path)
-        except (OSError, ValueError):
-            return None
-    root = getattr(ctx, "root", None)
-    if root is None:
-        return None
-    try:
-        return (Path(root) / path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
+    from .. import context as contexts
+
+    return ctx.read_text(path) if isinstance(ctx, contexts.BuildContext) else None
 
 
 def _go_mod_above(found: _Found, model: Model) -> Instruction | None:

@@ -1186,7 +1186,7 @@ def _classify_run(
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} is not the image's python {chain.version}: it installs where this pass does not copy")
             if program == "pip" and _installs(invocation) and any(k in model.env(instruction) for k in ("PIP_TARGET", "PIP_PREFIX", "PIP_ROOT")):
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} installs where PIP_TARGET, PIP_PREFIX or PIP_ROOT says")
-            if program == "pip" and _installs(invocation) and (data := [n for n in _pip_names(invocation) if n in runtimes.PYTHON_DATA_PACKAGES]):
+            if program == "pip" and _installs(invocation) and (data := [n for n in commands.requirement_names(invocation) if n in runtimes.PYTHON_DATA_PACKAGES]):
                 raise Decline(f"{describe(instruction)!r}: {data[0]} installs data files outside site-packages (share/, etc/), which this pass does not copy")
             if program == "pip" and _installs(invocation):
                 user = "root" if invocation.sudo else model.user_at(instruction)
@@ -1248,8 +1248,7 @@ def _classify_run(
             # (named after their soname) do not.
             raise Decline(f"{describe(instruction)!r}: the runtime image is another distro family; {', '.join(kept)} cannot be installed by the same names")
         plan.kept_packages.extend(kept)
-        program = invocation.program if invocation.program in ("yum", "dnf", "microdnf") else "yum"
-        replay_commands[0:0] = _install_commands(family, kept, "--no-install-recommends" not in invocation.args, program)
+        replay_commands[0:0] = _install_commands(family, kept, "--no-install-recommends" not in invocation.args, _rpm_program(invocation))
     if not replay_commands:
         return outcome
     # Shell variables the RUN sets (``export uid=1000``) that a command run again reads: set
@@ -1261,8 +1260,7 @@ def _classify_run(
     only_packages = len(replay_commands) == sum(len(_install_commands(f, k)) for f, k, _ in packages_wanted)
     if only_packages and len(packages_wanted) == 1:
         family, kept, invocation = packages_wanted[0]
-        program = invocation.program if invocation.program in ("yum", "dnf", "microdnf") else "yum"
-        outcome.packages = (family, tuple(kept), "--no-install-recommends" not in invocation.args, program)
+        outcome.packages = (family, tuple(kept), "--no-install-recommends" not in invocation.args, _rpm_program(invocation))
         return outcome
     if all_replayed and len(replay_commands) == len(step.invocations) - sum(1 for i in step.invocations if i.program in _NEUTRAL or i.program == "cd"):
         outcome.replay = instruction
@@ -1278,7 +1276,12 @@ def _classify_run(
 
 
 def _install_commands_of(wanted: list[tuple[str, list[str], Invocation]]) -> list[str]:
-    return [c for family, kept, invocation in wanted for c in _install_commands(family, kept, "--no-install-recommends" not in invocation.args, invocation.program if invocation.program in ("yum", "dnf", "microdnf") else "yum")]
+    return [c for family, kept, invocation in wanted for c in _install_commands(family, kept, "--no-install-recommends" not in invocation.args, _rpm_program(invocation))]
+
+
+def _rpm_program(invocation: Invocation) -> str:
+    """The program a runtime install of the rpm family is written with: the original's own."""
+    return invocation.program if invocation.program in ("yum", "dnf", "microdnf") else "yum"
 
 
 #: Programs that download or unpack into a path.
@@ -1428,8 +1431,7 @@ def _removed_packages(model: Model, stage: Stage) -> set[str]:
 def _native_libraries(invocation: Invocation, eco: str, plan: _Plan, chain: runtimes.Toolchain) -> None:
     """``pip install psycopg2``: the library it links, which only the full image has, is
     installed at run time too (from NATIVE_LIBRARIES)."""
-    for arg in invocation.args[1:]:
-        name = re.split(r"[<>=!~\[;]", arg, maxsplit=1)[0].lower()
+    for name in commands.requirement_names(invocation):
         _add_native(plan, chain, eco, name, f"{invocation.display!r}: {name}")
 
 
@@ -1723,18 +1725,6 @@ def _python_build(invocation: Invocation) -> bool:
 def _pip_elsewhere(invocation: Invocation, besides_user: bool = False) -> bool:
     places = ("-t", "--target", "--prefix", "--root") if besides_user else ("--user", "-t", "--target", "--prefix", "--root")
     return any(a in places or a.startswith(("--target=", "--prefix=", "--root=")) for a in invocation.args)
-
-
-def _pip_names(invocation: Invocation) -> list[str]:
-    """The project names ``pip install`` names literally (``jupyterlab==4.1`` -> jupyterlab)."""
-    out = []
-    for arg in invocation.args[1:]:
-        if arg.startswith("-") or "/" in arg or arg.endswith((".txt", ".whl", ".tar.gz")):
-            continue
-        match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", arg)
-        if match:
-            out.append(match.group(0).lower().replace("_", "-"))
-    return out
 
 
 def _truthy(value: str | None) -> bool:
