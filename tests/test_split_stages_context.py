@@ -101,6 +101,11 @@ CMD ["ruby", "app.rb"]
     ("rust:1.63", "debian:bullseye-slim"),
     ("maven:3-eclipse-temurin-17", "eclipse-temurin:17-jre"),
     ("gradle:8-jdk21-alpine", "eclipse-temurin:21-jre-alpine"),
+    # Temurin's JRE on the JDK tag's own system (so a replayed apt-get gets the same release)
+    ("eclipse-temurin:17-jdk-jammy", "eclipse-temurin:17-jre-jammy"),
+    ("maven:3.9-eclipse-temurin-21-noble", "eclipse-temurin:21-jre-noble"),
+    ("gradle:8.4-jdk17-focal", "eclipse-temurin:17-jre-focal"),
+    ("eclipse-temurin:21-jdk-ubi9-minimal", "eclipse-temurin:21-jre-ubi9-minimal"),
     ("openjdk:11", "eclipse-temurin:11-jre"),
     ("java:7", "java:7-jre"),  # no Temurin 7: the image's own JRE tag
     ("openjdk:10-jdk", "openjdk:10-jre"),

@@ -387,7 +387,15 @@ def _java(ref: ImageRef) -> Toolchain:
         return Toolchain("java", None, f"{ref.text}: Eclipse Temurin publishes JRE images for {', '.join(map(str, sorted(TEMURIN_JRE)))} only")
     release = release_of(ref)
     alpine = "alpine" in tag
-    runtime = f"eclipse-temurin:{major}-jre{'-alpine' if alpine else ''}"
+    # Temurin publishes its JRE for the same systems as its JDK: the runtime keeps the tag's
+    # own (``17-jdk-jammy`` -> ``17-jre-jammy``, so a replayed apt-get gets the same release).
+    system = "-alpine" if alpine else ""
+    ubi = re.search(r"ubi\d+-minimal", tag)
+    if release.family == "ubuntu" and release.codename and release.codename in tag:
+        system = f"-{release.codename}"
+    elif ubi is not None:
+        system = f"-{ubi.group(0)}"
+    runtime = f"eclipse-temurin:{major}-jre{system}"
     temurin = library == "eclipse-temurin" or "temurin" in tag
     # openjdk and maven images are Debian (or Alpine); Temurin's are Ubuntu (or Alpine).
     return Toolchain("java", runtime, version=str(major), family_changes=not temurin and not alpine, release=release)
