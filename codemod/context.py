@@ -1247,6 +1247,83 @@ def maven_modules(ctx: BuildContext, project_dir: str = ".") -> list[str]:
     return found
 
 
+def maven_module_dependency(ctx: BuildContext, modules: list[str]) -> tuple[str, str] | None:
+    """A module of a multi-module build that depends on another module of it (``(module,
+    other)``): a build run from the poms alone cannot resolve that one, which is not built yet."""
+    artifacts: dict[str, str] = {}
+    needs: dict[str, set[str]] = {}
+    for module in modules:
+        root = _xml(ctx, _child(module, "pom.xml"))
+        if root is None:
+            continue
+        wanted: set[str] = set()
+        for child in root:
+            name = _local(child.tag)
+            if name == "artifactId" and child.text:
+                artifacts[child.text.strip()] = module
+            elif name in ("dependencies", "dependencyManagement", "build", "profiles"):
+                for element in child.iter():
+                    if _local(element.tag) == "dependency":
+                        for part in element:
+                            if _local(part.tag) == "artifactId" and part.text:
+                                wanted.add(part.text.strip())
+        needs[module] = wanted
+    for module, wanted in needs.items():
+        for artifact in sorted(wanted):
+            other = artifacts.get(artifact)
+            if other is not None and other != module:
+                return module, other
+    return None
+
+
+_GRADLE_INCLUDE = re.compile(r"^\s*include\s*(?:\((?P<call>[^)]*)\)|(?P<args>[^\n(]*))", re.M)
+
+
+def gradle_projects(ctx: BuildContext, project_dir: str = ".") -> tuple[list[str], list[str], bool]:
+    """A Gradle build's subprojects' directories (``include 'app', ':lib:core'`` in
+    settings.gradle(.kts), the ones holding a build file), the builds it includes (``includeBuild``,
+    ``buildSrc``: build logic, copied whole) and whether the settings move a project's directory
+    (``projectDir``), which this reader does not follow."""
+    text = ctx.read_text(_child(project_dir, "settings.gradle")) or ctx.read_text(_child(project_dir, "settings.gradle.kts")) or ""
+    text = re.sub(r"//[^\n]*|/\*.*?\*/", "", text, flags=re.S)
+    projects: list[str] = []
+    for match in _GRADLE_INCLUDE.finditer(text):
+        for name in re.findall(r"[\"']([^\"']+)[\"']", match.group("call") or match.group("args") or ""):
+            relative = name.strip(":").replace(":", "/")
+            directory = _join(project_dir, relative) if relative else None
+            if directory is None or directory in projects:
+                continue
+            if ctx.is_file(_child(directory, "build.gradle")) or ctx.is_file(_child(directory, "build.gradle.kts")):
+                projects.append(directory)
+    builds: list[str] = []
+    for match in re.finditer(r"includeBuild\s*\(?\s*[\"']([^\"']+)[\"']", text):
+        directory = _join(project_dir, match.group(1))
+        if directory is not None and directory not in builds and ctx.is_dir(directory):
+            builds.append(directory)
+    build_src = _child(project_dir, "buildSrc")
+    if ctx.is_dir(build_src) and build_src not in builds:
+        builds.append(build_src)
+    return projects, builds, "projectDir" in text
+
+
+_SLN_PROJECT = re.compile(r'^Project\("[^"]*"\)\s*=\s*"[^"]*",\s*"(?P<path>[^"]+\.(?:cs|fs|vb)proj)"', re.M)
+
+
+def dotnet_solution_projects(ctx: BuildContext, solution: str) -> list[str]:
+    """The project files a solution lists (``Project("{...}") = "Api", "src\\Api\\Api.csproj"``),
+    context-relative, existing ones only."""
+    text = ctx.read_text(solution)
+    if text is None:
+        return []
+    found: list[str] = []
+    base = posixpath.dirname(solution) or "."
+    for match in _SLN_PROJECT.finditer(text):
+        path = _join(base, match.group("path").replace("\\", "/"))
+        if path is not None and path not in found and ctx.is_file(path):
+            found.append(path)
+    return found
+
+
 def dotnet_project_references(ctx: BuildContext, project: str) -> list[str]:
     """Project files ``<ProjectReference Include="..\\lib\\lib.csproj">`` names, recursively,
     each relative to the project naming it; context-relative, existing ones only."""

@@ -198,3 +198,83 @@ def test_a_gemfile_loading_its_gemspec_declines(tmp_path: Path) -> None:
 def test_a_gemfile_without_local_gems_moves_the_install(tmp_path: Path) -> None:
     result = _run(tmp_path, RUBY, **{"Gemfile": "source 'https://rubygems.org'\ngem 'rake'\n", "Gemfile.lock": ""})
     assert "COPY Gemfile Gemfile.lock /code/\nRUN bundle install\nCOPY . /code\n" in result.text, result.text
+
+
+# --- Java and .NET builds that read more than one manifest --------------------------------------
+
+JAVA_TAIL = "FROM eclipse-temurin:17-jre\nCOPY --from=build /app/target/app.jar /app.jar\n"
+POM = "<project><modelVersion>4.0.0</modelVersion><groupId>a</groupId><artifactId>{}</artifactId><version>1</version>{}</project>"
+
+
+def test_maven_goals_after_clean_are_recognised(tmp_path: Path) -> None:
+    dockerfile = "FROM maven:3.9-eclipse-temurin-17 AS build\nWORKDIR /app\nCOPY . .\nRUN mvn -B -P prod clean package -DskipTests\n" + JAVA_TAIL
+    result = _run(tmp_path, dockerfile, **{"pom.xml": POM.format("app", "")})
+    assert "COPY pom.xml ./\nRUN mvn -B -P prod -DskipTests dependency:go-offline || true\nCOPY . .\n" in result.text
+
+
+def test_maven_modules_poms_are_copied_to_their_folders(tmp_path: Path) -> None:
+    dockerfile = "FROM maven:3.9-eclipse-temurin-17 AS build\nWORKDIR /app\nCOPY . .\nRUN mvn package\n" + JAVA_TAIL
+    result = _run(tmp_path, dockerfile, **{
+        "pom.xml": POM.format("parent", "<modules><module>core</module><module>web</module></modules>"),
+        "core/pom.xml": POM.format("core", ""),
+        "web/pom.xml": POM.format("web", "<dependencies><dependency><artifactId>junit</artifactId></dependency></dependencies>"),
+    })
+    assert "COPY pom.xml ./\nCOPY core/pom.xml ./core/\nCOPY web/pom.xml ./web/\nRUN mvn -B dependency:go-offline || true\n" in result.text
+
+
+def test_maven_modules_that_depend_on_each_other_decline(tmp_path: Path) -> None:
+    dockerfile = "FROM maven:3.9-eclipse-temurin-17 AS build\nWORKDIR /app\nCOPY . .\nRUN mvn package\n" + JAVA_TAIL
+    result = _run(tmp_path, dockerfile, **{
+        "pom.xml": POM.format("parent", "<modules><module>core</module><module>web</module></modules>"),
+        "core/pom.xml": POM.format("core", ""),
+        "web/pom.xml": POM.format("web", "<dependencies><dependency><groupId>a</groupId><artifactId>core</artifactId></dependency></dependencies>"),
+    })
+    assert not result.changed
+    assert any("the Maven module web depends on the module core" in n for n in _notes(result))
+
+
+def test_the_maven_wrapper_runs_the_prefetch_with_its_files(tmp_path: Path) -> None:
+    dockerfile = "FROM eclipse-temurin:17-jdk AS build\nWORKDIR /app\nCOPY . .\nRUN ./mvnw clean package\n" + JAVA_TAIL
+    result = _run(tmp_path, dockerfile, **{"pom.xml": POM.format("app", ""), "mvnw": "#!/bin/sh\n", ".mvn/wrapper/maven-wrapper.properties": ""})
+    assert "COPY mvnw pom.xml ./\nCOPY .mvn ./.mvn/\nRUN ./mvnw -B dependency:go-offline || true\nCOPY . .\n" in result.text
+
+
+def test_the_maven_wrapper_without_the_context_copies_its_folder(tmp_path: Path) -> None:
+    dockerfile = "FROM eclipse-temurin:17-jdk AS build\nWORKDIR /app\nCOPY . .\nRUN ./mvnw package\n" + JAVA_TAIL
+    result = refactor(dockerfile, passes=["order-copies"], context=Context(build_context="none"))
+    assert "COPY mvnw pom.xml ./\nCOPY .mvn ./.mvn/\nRUN ./mvnw -B dependency:go-offline || true\n" in result.text
+
+
+def test_gradle_wrapper_settings_catalog_and_subprojects(tmp_path: Path) -> None:
+    dockerfile = "FROM eclipse-temurin:17-jdk AS build\nWORKDIR /app\nCOPY . .\nRUN ./gradlew clean bootJar -x test --no-daemon\n" + JAVA_TAIL
+    result = _run(tmp_path, dockerfile, **{
+        "build.gradle": "", "gradlew": "#!/bin/sh\n", "gradle/wrapper/gradle-wrapper.properties": "", "gradle/libs.versions.toml": "",
+        "settings.gradle": "rootProject.name = 'app'\n// include 'old'\ninclude 'api', ':lib:core'\ninclude('nofile')\n",
+        "api/build.gradle": "", "lib/core/build.gradle.kts": "", "nofile/README": "",
+    })
+    assert (
+        "COPY gradlew build.gradle settings.gradle ./\nCOPY gradle ./gradle/\nCOPY api/build.gradle ./api/\n"
+        "COPY lib/core/build.gradle.kts ./lib/core/\n"
+        "RUN ./gradlew --no-daemon dependencies :api:dependencies :lib:core:dependencies || true\nCOPY . .\n"
+    ) in result.text
+
+
+def test_gradle_pointed_elsewhere_declines(tmp_path: Path) -> None:
+    dockerfile = "FROM gradle:8-jdk17 AS build\nWORKDIR /app\nCOPY . .\nRUN gradle -p service build\n" + JAVA_TAIL
+    result = _run(tmp_path, dockerfile, **{"build.gradle": "", "service/build.gradle": ""})
+    assert not result.changed
+    assert any("it names another project, build or settings file (-p)" in n for n in _notes(result))
+
+
+def test_dotnet_solution_projects_and_references_are_copied(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet restore\n"
+        "RUN dotnet publish src/Api/Api.csproj -o /out\n"
+        "FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY --from=build /out /app\n"
+    )
+    result = _run(tmp_path, dockerfile, **{
+        "App.sln": 'Project("{FAE04EC0}") = "Api", "src\\Api\\Api.csproj", "{1}"\nEndProject\n',
+        "src/Api/Api.csproj": '<Project Sdk="Microsoft.NET.Sdk.Web"><ItemGroup><ProjectReference Include="..\\Core\\Core.csproj" /></ItemGroup></Project>',
+        "src/Core/Core.csproj": '<Project Sdk="Microsoft.NET.Sdk"></Project>',
+    })
+    assert "COPY App.sln ./\nCOPY src/Api/Api.csproj ./src/Api/\nCOPY src/Core/Core.csproj ./src/Core/\nRUN dotnet restore || true\nCOPY . .\n" in result.text

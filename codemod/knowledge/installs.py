@@ -206,6 +206,7 @@ INSTALLS: tuple[Install, ...] = (
         required=(("pom.xml",),),
         moves=False, more=True,
         dependency_only="mvn dependency:go-offline",
+        assumption="pom.xml lists no modules (a multi-module build's prefetch needs every module's pom)",
         tolerant=True,
         fetches_more=True,
     ),
@@ -214,6 +215,7 @@ INSTALLS: tuple[Install, ...] = (
         required=(("pom.xml",),),
         moves=False, more=True,
         dependency_only="mvn dependency:go-offline",
+        assumption="pom.xml lists no modules (a multi-module build's prefetch needs every module's pom)",
         tolerant=True,
         fetches_more=True,
     ),
@@ -222,15 +224,20 @@ INSTALLS: tuple[Install, ...] = (
         required=(("pom.xml",),),
         moves=False, more=True,
         dependency_only="mvn dependency:go-offline",
+        assumption="pom.xml lists no modules (a multi-module build's prefetch needs every module's pom)",
         tolerant=True,
         fetches_more=True,
     ),
     Install(
         "java", "gradle", ("build",),
         required=(("build.gradle", "build.gradle.kts"),),
+        optional=("settings.gradle", "settings.gradle.kts", "gradle.properties"),
+        # the wrapper (gradle/wrapper) and the version catalog (gradle/libs.versions.toml)
+        optional_dirs=("gradle",),
         moves=False, more=True,
         dependency_only="gradle dependencies",
         needs_context="a Gradle build reads settings, wrapper and subprojects that only the build context shows",
+        tolerant=True,
         fetches_more=True,
     ),
     Install(
@@ -256,8 +263,60 @@ INSTALLS: tuple[Install, ...] = (
 )
 
 
+#: Build tools whose command names several goals or tasks (``mvn clean package``, ``gradle
+#: clean bootJar -x test``): the goals that build, and so download the dependencies (each
+#: finds the row of its first word), and the goals that only clean (skipped before them).
+BUILD_GOALS: dict[str, dict[str, str]] = {
+    "mvn": {"package": "package", "install": "install", "verify": "verify"},
+    "gradle": {
+        task: "build"
+        for task in ("build", "assemble", "bootJar", "bootWar", "shadowJar", "jar", "war", "installDist", "bootDistTar", "distTar")
+    },
+}
+CLEAN_GOALS = frozenset({"clean"})
+#: Options of the build tools whose value is the next word (not a goal).
+GOAL_VALUE_OPTIONS: dict[str, frozenset[str]] = {
+    "mvn": frozenset({
+        "-s", "--settings", "-gs", "--global-settings", "-P", "--activate-profiles", "-T", "--threads",
+        "-pl", "--projects", "-l", "--log-file", "-f", "--file", "-rf", "--resume-from", "-D", "--define",
+    }),
+    "gradle": frozenset({
+        "-x", "--exclude-task", "-p", "--project-dir", "-b", "--build-file", "-c", "--settings-file",
+        "-g", "--gradle-user-home", "-I", "--init-script", "--console", "--warning-mode", "--max-workers",
+        "--priority", "-D", "--system-prop", "-P", "--project-prop", "--include-build",
+    }),
+}
+#: Wrapper scripts of the build tools (``./gradlew``, ``./mvnw``): the dependency-only step runs
+#: the same script, which needs its own files (the ones a COPY of the manifests brings too).
+WRAPPERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "gradlew": ("gradle", ("gradle",)),
+    "mvnw": ("mvn", (".mvn",)),
+}
+
+
+def goals(program: str, args: tuple[str, ...]) -> tuple[str, ...]:
+    """The positional words of a build tool's command: its goals or tasks, without the values
+    of its options."""
+    values = GOAL_VALUE_OPTIONS.get(program, frozenset())
+    found: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg.startswith("-"):
+            skip = arg in values
+        else:
+            found.append(arg)
+    return tuple(found)
+
+
 def find(program: str, positional: tuple[str, ...]) -> Install | None:
     """The row for a command: its program and its positional words."""
+    if program in BUILD_GOALS:
+        words = [w for w in positional if w not in CLEAN_GOALS]
+        if not words or words[0] not in BUILD_GOALS[program]:
+            return None
+        positional = (BUILD_GOALS[program][words[0]], *words[1:])
     for row in INSTALLS:
         if row.program != program:
             continue

@@ -97,7 +97,7 @@ from ..commands import Invocation
 from ..cst import BLANK, Command, Dockerfile, Instruction
 from ..edit import parse_fragment_instructions, reparse, source_offset, style_of
 from ..knowledge import images
-from ..knowledge.installs import Install, find
+from ..knowledge.installs import GOAL_VALUE_OPTIONS, WRAPPERS, Install, find, goals
 from ..knowledge.managers import BY_NAME, MANAGERS
 from ..model import Model, Stage
 from ..steps import describe
@@ -139,6 +139,8 @@ class _Plan:
     assumed: str = ""
     #: The earlier COPY that put the manifests where the install finds them (nothing to copy).
     above: str = ""
+    #: More words for the dependency-only step (a Gradle subproject's ``:app:dependencies``).
+    more: list[str] = field(default_factory=list)
 
 
 def run(tree: Dockerfile, context: Context) -> Outcome:
@@ -236,6 +238,8 @@ def _row(invocation: Invocation) -> Install | None:
             return None
         return find("pip", ("install",))
     words = tuple(a for a in invocation.args if not a.startswith("-"))
+    if program in GOAL_VALUE_OPTIONS:
+        words = goals(program, invocation.args)
     if program == "npm" and BY_NAME["npm"] is not None:
         words = commands.positionals(invocation, BY_NAME["npm"])
     return find(program, words)
@@ -363,6 +367,8 @@ def _has_dependency_step(before: list[Instruction], row: Install, model: Model) 
             args = invocation.args
             # The folder a prefetch names (``yarn --cwd DIR install``) is no positional word.
             positional = tuple(a for n, a in enumerate(args) if not a.startswith("-") and not (n and args[n - 1] in _FOLDER_VALUES))
+            if program in GOAL_VALUE_OPTIONS:
+                positional = goals(program, args)
             if invocation.program == program and positional[: len(wanted)] == wanted and options <= set(invocation.args):
                 return True
     return False
@@ -522,9 +528,10 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
         dest_text = "./"
     flag_text = "".join(f"{f} " for f in flags)
     new_texts: list[str] = []
-    for name in [m for m in plan.manifests if "/" in m]:
+    nested = [m for m in plan.manifests if "/" in m]
+    for name in nested:
         plan.manifests.remove(name)  # in a folder of its own: a COPY of its own, to that folder
-        plan.extra.insert(0, (name, posixpath.dirname(name)))
+    plan.extra[:0] = [(name, posixpath.dirname(name)) for name in nested]
     sources = [prefix + m for m in plan.manifests]
     if sources and not _already_copied(found, sources, model):
         new_texts.append(f"{keyword} {flag_text}{' '.join(sources)} {dest_text}")
@@ -539,7 +546,7 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
         new_texts.append(f"{run_keyword} {run_flags}{run_.moved_text}")
     else:
         assert found.row.dependency_only is not None
-        dependency_only = _dependency_only(found, run_.directory)
+        dependency_only = _dependency_only(found, run_.directory, plan.more)
         step_text = f"{run_.prefix}{dependency_only}"
         if run_.moved_text:
             # What ran before the install in its RUN, then the dependency-only step; a tolerant
@@ -1067,7 +1074,7 @@ def _split_point(found: _Found, model: Model, region: str, insert_dir: str) -> _
     directory = ""
     if cds or insert_dir != run_dir:
         option = _DIRECTORY_OPTIONS.get(found.row.program)
-        if not found.row.tolerant or option is None:
+        if not found.row.tolerant or option is None or found.invocation.spelled in WRAPPERS:
             return (
                 f"the build runs in the folder its cd chose ({cds[-1] if cds else cwd}); the dependency-only step before the sources "
                 "would need a RUN with the cd too, one more than hadolint accepts (DL3003: use WORKDIR)"
@@ -1430,18 +1437,43 @@ def _reads_sources(command: object, region: str = _BASE, cwd: str = _BASE) -> st
 
 
 #: Maven options whose value is the next word.
-_MAVEN_VALUE_OPTIONS = frozenset({"-s", "--settings", "-gs", "--global-settings", "-P", "--activate-profiles", "-T", "--threads", "-pl", "--projects", "-l", "--log-file"})
+_MAVEN_VALUE_OPTIONS = GOAL_VALUE_OPTIONS["mvn"]
 #: Options that make no sense before the sources (composer's autoloader is built after them).
 _NOT_CARRIED = frozenset({"-o", "--optimize-autoloader", "-a", "--classmap-authoritative", "--apcu-autoloader"})
 
 
-def _dependency_only(found: _Found, directory: str = "") -> str:
+_GRADLE_VALUE_OPTIONS = GOAL_VALUE_OPTIONS["gradle"]
+#: Gradle options that point the build at another project, build or settings file.
+_GRADLE_ELSEWHERE = frozenset({"-p", "--project-dir", "-b", "--build-file", "-c", "--settings-file", "--include-build"})
+
+
+def _wrapper(found: _Found) -> tuple[str, tuple[str, ...]] | None:
+    """A build tool's wrapper script as the command writes it (``./gradlew``) and the folders it
+    needs; None when the command runs the tool itself, or names the script with a variable or
+    from outside the folder the install runs in."""
+    invocation = found.invocation
+    known = WRAPPERS.get(invocation.spelled)
+    command = invocation.command
+    if known is None or command is None or invocation.nested or invocation.first_word >= len(command.words):
+        return None
+    written = command.words[invocation.first_word].value
+    if any(ch in written for ch in "$`\\\"'") or written.startswith("/") or posixpath.normpath(written).startswith(".."):
+        return None
+    return written, known[1]
+
+
+def _dependency_only(found: _Found, directory: str = "", more: list[str] | None = None) -> str:
     """The dependency-only command, with the original's options where the row says so; a
     tolerant prefetch ends in ``|| true`` (its failure leaves the build as it was). With
     ``directory``, the tool's own option names the folder the original reached with ``cd``."""
     row = found.row
     assert row.dependency_only is not None
     base = row.dependency_only or " ".join([found.invocation.spelled or row.program, *row.words])
+    wrapper = _wrapper(found)
+    if wrapper is not None:
+        base = " ".join([wrapper[0], *base.split()[1:]])  # ./gradlew dependencies: the same script
+    if more:
+        base = " ".join([base, *more])
     if directory:
         option = _DIRECTORY_OPTIONS[row.program].format(shlex.quote(directory))
         first, _, others = base.partition(" ")
@@ -1453,6 +1485,15 @@ def _dependency_only(found: _Found, directory: str = "") -> str:
         else:
             base = f"{first} {option} {others}".rstrip()
     text = base
+    if row.program == "gradle":
+        # The original's options (--no-daemon, --offline, properties), not its tasks nor -x.
+        args = found.invocation.args
+        carried = [
+            a for n, a in enumerate(args)
+            if (a.startswith("-") and a not in ("-x", "--exclude-task") or n and args[n - 1] in _GRADLE_VALUE_OPTIONS)
+            and not (n and args[n - 1] in ("-x", "--exclude-task"))
+        ]
+        text = " ".join([base.split()[0], *(shlex.quote(a) for a in carried), *base.split()[1:]])
     if row.program == "mvn":
         # The original's options (offline, repository, settings, profiles), not its goals.
         args = found.invocation.args
@@ -1569,6 +1610,23 @@ def _plan(found: _Found, model: Model, build: object | None, prefix: str) -> _Pl
         return plan
     if row.program == "mvn" and any(a in ("-f", "--file") or a.startswith(("-f=", "--file=")) for a in found.invocation.args):
         return "it names another pom with -f, which this pass does not follow"
+    if row.program == "gradle":
+        other = [a for a in found.invocation.args if a.split("=", 1)[0] in _GRADLE_ELSEWHERE]
+        if other:
+            return f"it names another project, build or settings file ({other[0]}), which this pass does not follow"
+    if found.invocation.spelled in WRAPPERS:
+        wrapper = _wrapper(found)
+        if wrapper is None:
+            return f"it runs the wrapper {found.invocation.spelled} from a place this pass cannot read"
+        if prefix:
+            return f"it runs the wrapper {wrapper[0]} in another folder than the COPY's"
+        script = posixpath.normpath(wrapper[0])
+        plan.manifests.append(script)
+        for directory in WRAPPERS[found.invocation.spelled][1]:
+            if ctx is None:
+                plan.extra.append((directory, directory))
+            elif ctx.is_dir(prefix + directory) and (directory, directory) not in plan.extra:
+                plan.extra.append((directory, directory))
     if row.program == "dotnet":
         projects = [a for a in found.invocation.args[len(row.words):] if not a.startswith("-")]
         if projects:
@@ -1581,6 +1639,17 @@ def _plan(found: _Found, model: Model, build: object | None, prefix: str) -> _Pl
             plan.manifests.extend(g[len(prefix):] for pattern in ("*.sln", "*.csproj", "*.fsproj", "*.vbproj") for g in ctx.glob(prefix + pattern))
             if not plan.manifests:
                 return "no project or solution file in the directory it restores"
+        if ctx is not None:
+            # The projects a solution lists and the ones each project references, at their paths.
+            for name in list(plan.manifests):
+                listed = contexts.dotnet_solution_projects(ctx, prefix + name) if name.endswith(".sln") else [prefix + name]
+                for project in listed:
+                    for path in [project, *contexts.dotnet_project_references(ctx, project)]:
+                        relative = path[len(prefix):] if path.startswith(prefix) else "../"
+                        if relative.startswith(".."):
+                            return f"{name} needs {path}, outside the directory it restores"
+                        if relative not in plan.manifests:
+                            plan.manifests.append(relative)
     if row.ecosystem == "go":
         if any(a.startswith("-mod=vendor") for a in found.invocation.args):
             return "it builds from vendor/, which holds the dependencies already"
@@ -1631,8 +1700,37 @@ def _plan(found: _Found, model: Model, build: object | None, prefix: str) -> _Pl
         plan.assumed = row.assumption
         return plan
     for directory in row.optional_dirs:
-        if ctx.is_dir(prefix + directory):
+        if ctx.is_dir(prefix + directory) and (directory, directory) not in plan.extra:
             plan.extra.append((directory, directory))
+    if row.program == "mvn":
+        project_dir = prefix.rstrip("/") or "."
+        modules = contexts.maven_modules(ctx, project_dir)
+        if modules:
+            tied = contexts.maven_module_dependency(ctx, modules)
+            if tied is not None:
+                return (
+                    f"the Maven module {tied[0]} depends on the module {tied[1]}: dependency:go-offline from the poms alone "
+                    "cannot resolve a module that is not built yet, so a prefetch would fetch nothing"
+                )
+            for module in modules:
+                relative = module[len(prefix):] if module.startswith(prefix) else module
+                if relative.startswith(".."):
+                    return f"the Maven build has the module {module}, outside the directory it runs in"
+                plan.extra.append((posixpath.join(relative, "pom.xml"), relative))
+    if row.program == "gradle":
+        project_dir = prefix.rstrip("/") or "."
+        projects, builds, moved = contexts.gradle_projects(ctx, project_dir)
+        for directory in [*builds, *([] if moved else projects)]:
+            relative = directory[len(prefix):] if directory.startswith(prefix) else directory
+            if relative.startswith(".."):
+                return f"the Gradle build includes {directory}, outside the directory it runs in"
+            if directory in builds:
+                plan.extra.append((relative, relative))
+                continue
+            for name in ("build.gradle", "build.gradle.kts"):
+                if ctx.is_file(f"{directory}/{name}"):
+                    plan.extra.append((posixpath.join(relative, name), relative))
+            plan.more.append(":" + relative.replace("/", ":") + ":dependencies")
     if row.ecosystem == "go":
         module_dir = prefix.rstrip("/") or "."
         if ctx.exists(prefix + "go.work"):
