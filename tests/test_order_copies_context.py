@@ -278,3 +278,21 @@ def test_dotnet_solution_projects_and_references_are_copied(tmp_path: Path) -> N
         "src/Core/Core.csproj": '<Project Sdk="Microsoft.NET.Sdk"></Project>',
     })
     assert "COPY App.sln ./\nCOPY src/Api/Api.csproj ./src/Api/\nCOPY src/Core/Core.csproj ./src/Core/\nRUN dotnet restore || true\nCOPY . .\n" in result.text
+
+
+def test_cargo_workspace_members_get_their_manifests_and_a_placeholder(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM rust:1.75 AS build\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\n"
+        "FROM debian:bookworm-slim\nCOPY --from=build /app/target/release/cli /usr/local/bin/cli\n"
+    )
+    result = _run(tmp_path, dockerfile, **{
+        "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\n', "Cargo.lock": "",
+        "crates/core/Cargo.toml": '[package]\nname = "core"\n', "crates/core/src/lib.rs": "",
+        "crates/cli/Cargo.toml": '[package]\nname = "cli"\n', "crates/cli/src/main.rs": "fn main() {}\n",
+    })
+    assert (
+        "COPY Cargo.toml Cargo.lock ./\nCOPY crates/cli/Cargo.toml ./crates/cli/\nCOPY crates/core/Cargo.toml ./crates/core/\n"
+        "RUN mkdir -p crates/cli/src crates/core/src && touch crates/cli/src/lib.rs crates/core/src/lib.rs"
+        " && mkdir -p src && echo 'fn main() {}' > src/main.rs && cargo fetch || true; rm -rf src crates/cli/src crates/core/src\n"
+        "COPY . .\n"
+    ) in result.text

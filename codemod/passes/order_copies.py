@@ -141,6 +141,8 @@ class _Plan:
     above: str = ""
     #: More words for the dependency-only step (a Gradle subproject's ``:app:dependencies``).
     more: list[str] = field(default_factory=list)
+    #: Cargo workspace members: a placeholder target each while cargo fetches, removed after.
+    members: list[str] = field(default_factory=list)
 
 
 def run(tree: Dockerfile, context: Context) -> Outcome:
@@ -546,7 +548,7 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
         new_texts.append(f"{run_keyword} {run_flags}{run_.moved_text}")
     else:
         assert found.row.dependency_only is not None
-        dependency_only = _dependency_only(found, run_.directory, plan.more)
+        dependency_only = _dependency_only(found, run_.directory, plan.more, plan.members)
         step_text = f"{run_.prefix}{dependency_only}"
         if run_.moved_text:
             # What ran before the install in its RUN, then the dependency-only step; a tolerant
@@ -1462,7 +1464,7 @@ def _wrapper(found: _Found) -> tuple[str, tuple[str, ...]] | None:
     return written, known[1]
 
 
-def _dependency_only(found: _Found, directory: str = "", more: list[str] | None = None) -> str:
+def _dependency_only(found: _Found, directory: str = "", more: list[str] | None = None, members: list[str] | None = None) -> str:
     """The dependency-only command, with the original's options where the row says so; a
     tolerant prefetch ends in ``|| true`` (its failure leaves the build as it was). With
     ``directory``, the tool's own option names the folder the original reached with ``cd``."""
@@ -1509,10 +1511,18 @@ def _dependency_only(found: _Found, directory: str = "", more: list[str] | None 
         text = " ".join([base, *(shlex.quote(w) for w in options)])
     if row.clean:
         text += f" && {row.clean}"
+    if members:
+        # cargo reads every member's manifest, and a manifest without a target does not load.
+        sources = " ".join(shlex.quote(f"{m}/src") for m in members)
+        libs = " ".join(shlex.quote(f"{m}/src/lib.rs") for m in members)
+        text = f"mkdir -p {sources} && touch {libs} && {text}"
     if row.tolerant:
         text += " || true"
     if row.then:
-        text += f"; {row.then}"
+        then = row.then
+        if members:
+            then += " " + " ".join(shlex.quote(f"{m}/src") for m in members)
+        text += f"; {then}"
     return text
 
 
@@ -1717,6 +1727,17 @@ def _plan(found: _Found, model: Model, build: object | None, prefix: str) -> _Pl
                 if relative.startswith(".."):
                     return f"the Maven build has the module {module}, outside the directory it runs in"
                 plan.extra.append((posixpath.join(relative, "pom.xml"), relative))
+    if row.program == "cargo":
+        crate_dir = prefix.rstrip("/") or "."
+        for member in contexts.cargo_members(ctx, crate_dir):
+            relative = member[len(prefix):] if member.startswith(prefix) else member
+            if relative.startswith("..") or relative in (".", ""):
+                return f"the Cargo workspace has the member {member}, outside the directory it builds in"
+            if ctx.exists(f"{member}/src"):
+                plan.extra.append((posixpath.join(relative, "Cargo.toml"), relative))
+                plan.members.append(relative)
+            else:
+                return f"the Cargo workspace member {member} keeps its targets elsewhere than src/, which a placeholder cannot stand in for"
     if row.program == "gradle":
         project_dir = prefix.rstrip("/") or "."
         projects, builds, moved = contexts.gradle_projects(ctx, project_dir)
