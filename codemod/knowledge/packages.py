@@ -974,3 +974,25 @@ def full_image_programs(image: str) -> dict[str, str] | None:
     if packages is None:
         return None
     return {program: package for program, package in FULL_IMAGE_PROGRAMS.items() if package in packages}
+
+
+#: Installer scripts that only add a package repository and its key for the system's package
+#: manager (and install what they need to do so), run as ``curl -fsSL URL | bash -``: their
+#: effect at run time is the package sources, which split-stages copies from the builder.
+REPOSITORY_SCRIPTS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^https?://deb\.nodesource\.com/setup_"),
+    re.compile(r"^https?://packagecloud\.io/install/repositories/[^/\s]+/[^/\s]+/script\.deb\.sh"),
+)
+
+#: Where a package manager keeps its package sources and their keys: what a runtime stage on
+#: the same release copies from the builder to install from a repository a RUN added there.
+PACKAGE_SOURCES: dict[str, tuple[str, ...]] = {
+    "apt": ("/etc/apt", "/usr/share/keyrings"),
+    "apk": ("/etc/apk",),
+}
+
+#: Packages the runtime stage installs before it reads the copied sources: https sources need
+#: the CA certificates (slim images may lack them), and apt before Debian buster and Ubuntu
+#: bionic needs apt-transport-https for them.
+SOURCES_NEED: dict[str, tuple[str, ...]] = {"apt": ("ca-certificates",), "apk": ("ca-certificates",)}
+HTTPS_TRANSPORT_BEFORE: dict[str, tuple[int, ...]] = {"debian": (10,), "ubuntu": (18, 4)}

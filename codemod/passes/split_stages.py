@@ -93,6 +93,8 @@ _NEUTRAL = frozenset({"echo", "printf", "true", ":", "set", "export", "unset", "
 _CHECKS = frozenset({"gpg", "gpgv", "gpg2", "gpgconf", "gpg-agent", "dirmngr", "sha256sum", "sha1sum", "sha512sum", "md5sum", "cksum", "file", "stat", "du", "df", "grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut", "awk", "jq", "xargs", "find", "readlink", "dirname", "basename", "nproc", "getconf", "dpkg-architecture", "dpkg-query", "tput", "yes", "seq", "mktemp"})
 #: Programs that add a package repository: a runtime package may come from it.
 _REPOSITORY_SETUP = frozenset({"apt-key", "add-apt-repository", "apt-add-repository"})
+#: Where package managers keep their sources, keys and settings.
+_PACKAGE_SOURCE_DIRS = ("/etc/apt", "/etc/apk", "/usr/share/keyrings", "/etc/yum.repos.d", "/etc/pki/rpm-gpg")
 #: Redirect targets that are not files of the image.
 _NOT_FILES = ("/dev/", "/proc/")
 #: System setup wanted at run time that writes outside the application: run again as written.
@@ -171,6 +173,14 @@ class _Plan:
     generated: list[str] = field(default_factory=list)
     #: A RUN adds a package repository (apt-key, a sources.list entry).
     repositories: bool = False
+    #: The package manager whose sources (with the repositories RUNs added) the runtime stage
+    #: copies from the builder before it installs packages.
+    package_sources: str = ""
+    #: A package repository a RUN added is reached over https.
+    https_sources: bool = False
+    #: Index in ``body`` of the first runtime step after the RUN that added a repository: where
+    #: the package sources are copied (installs before it read the release's own sources).
+    sources_at: int | None = None
     #: A RUN of the application's own code runs again in the runtime stage (from then on,
     #: owner and mode changes of the application are made again too).
     app_code_ran: bool = False
@@ -300,7 +310,12 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
                 body.append(instruction)
             continue
         if word == "run":
+            had_repositories = plan.repositories
             outcome = _classify_run(instruction, model, stage, eco, carried, workdir, plan, chain)
+            if plan.repositories and not had_repositories:
+                # Installs from here on may read the repository: none joins an earlier one.
+                plan.sources_at = len(body)
+                package_slots.clear()
             if outcome.app_code and carry_before is None:
                 carry_before = len(body)
                 plan.app_code_ran = True
@@ -351,6 +366,8 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         body.insert(at, text)
         if plan.carry_at >= at:
             plan.carry_at += 1
+        if plan.sources_at is not None and plan.sources_at >= at:
+            plan.sources_at += 1
         plan.kept_packages.extend(native)
         plan.replayed.append(f"installed {', '.join(native)} (linked by the installed packages)")
     plan.carries = _carries(model, stage, chain, roots, places, chowns, plan)
@@ -898,9 +915,15 @@ def _classify_run(
         raise Decline(f"{describe(instruction)!r}: a RUN this pass does not read")
     if command.flag("mount") is not None and "secret" in (command.flag("mount") or ""):
         pass  # secrets stay in the builder: the RUN is not repeated unless it is a runtime step
+    setup_scripts = _repository_scripts(step.script)
+    if setup_scripts or re.search(r"\bdeb\s+(\[[^\]]*\]\s+)?https://", instruction.text):
+        plan.https_sources = True
+    if setup_scripts:
+        plan.repositories = True
     blind = [
         u for u in step.unreadable
-        if not (u.kind == "program" and (_unknown_program(u.reason) in _CHECKS or _unknown_program(u.reason) in _BUILD_PROGRAMS.get(eco, frozenset()) or (_unknown_program(u.reason) in ("venv", "virtualenv") and _venv_dirs(instruction, model))))
+        if not (u.kind == "stdin" and setup_scripts)
+        and not (u.kind == "program" and (_unknown_program(u.reason) in _CHECKS or _unknown_program(u.reason) in _BUILD_PROGRAMS.get(eco, frozenset()) or (_unknown_program(u.reason) in ("venv", "virtualenv") and _venv_dirs(instruction, model))))
     ]
     if blind:
         raise Decline(f"{describe(instruction)!r}: {blind[0].reason}; its effect at run time cannot be told")
@@ -977,6 +1000,15 @@ def _classify_run(
         if written and not outside:
             outcome.touches_carried = True
         if program in _REPOSITORY_SETUP:
+            plan.repositories = True
+            all_replayed = False
+            continue
+        in_place_edit = program == "sed" and any(a == "--in-place" or a.startswith("--in-place=") or re.fullmatch(r"-[nrEsu]*i\S*", a) for a in args)
+        named = [_resolve(_expanded(a, model, instruction), cwd) for a in _path_args(invocation)] if program in _FILE_OPS or in_place_edit else []
+        touched = [p for p in written + named if not p.startswith(_NOT_FILES)]
+        if touched and all(_inside(p, list(_PACKAGE_SOURCE_DIRS)) for p in touched):
+            # The package sources and their keys: copied from the builder where the runtime
+            # stage installs from them, not changed again.
             plan.repositories = True
             all_replayed = False
             continue
@@ -1242,7 +1274,22 @@ def _classify_run(
     packages_wanted = merged
     for family, kept, invocation in packages_wanted:
         if plan.repositories:
-            raise Decline(f"{describe(instruction)!r}: {', '.join(kept)} may come from a package repository a RUN added (apt-key, sources.list)")
+            why = _sources_problem(family, plan, model, stage)
+            if why:
+                raise Decline(f"{describe(instruction)!r}: {', '.join(kept)} may come from a package repository a RUN added (apt-key, sources.list); {why}")
+            plan.package_sources = family
+            release = plan.toolchain.release
+            need = list(packages.SOURCES_NEED.get(family, ()))
+            if family == "apt" and plan.https_sources:
+                before = packages.HTTPS_TRANSPORT_BEFORE.get(release.family or "") if release is not None else None
+                if release is None or before is None or release.version is None:
+                    raise Decline(
+                        f"{describe(instruction)!r}: {', '.join(kept)} come from an https package repository a RUN added, and the release is not known:"
+                        " whether apt needs apt-transport-https for it cannot be told"
+                    )
+                if release.version < before:
+                    need.append("apt-transport-https")
+            kept[0:0] = [n for n in need if n not in kept]
         if plan.toolchain.family_changes and (family != "apt" or any(_library_like(n) for n in kept)):
             # Debian (openjdk) to Ubuntu (Temurin): programs have the same package names, libraries
             # (named after their soname) do not.
@@ -1846,6 +1893,48 @@ def _shell_settings(step: Step) -> list[tuple[list[str], str]]:
     return out
 
 
+def _repository_scripts(script: shell.Script | None) -> list[str]:
+    """The known repository set-up scripts a RUN pipes into a shell (``curl -fsSL
+    https://deb.nodesource.com/setup_18.x | bash -``): their URLs. Empty when any shell of the
+    RUN reads another input."""
+    found: list[str] = []
+    previous = None
+    shells = 0
+    for command in script.commands if script is not None else ():
+        names = [posixpath.basename(w.value) for w in command.words[:4]]
+        reads_input = any(n in ("sh", "bash", "dash") for n in names) and (previous is not None and previous.operator == "|")
+        if reads_input:
+            shells += 1
+            feeder = previous
+            if feeder is not None and posixpath.basename(feeder.name or "") in ("curl", "wget"):
+                urls = [a for a in feeder.args if a.startswith(("http://", "https://"))]
+                if len(urls) == 1 and any(p.match(urls[0]) for p in packages.REPOSITORY_SCRIPTS):
+                    found.append(urls[0])
+        previous = command
+    return found if len(found) == shells else []
+
+
+#: Ecosystems whose runtime image is the ``-slim`` variant of the same tag, built on the same
+#: release as the full image (whether or not the tag names it).
+_SLIM_VARIANTS = frozenset({"python", "node", "ruby"})
+
+
+def _sources_problem(family: str, plan: _Plan, model: Model, stage: Stage) -> str:
+    """Why the runtime stage cannot install from the builder's package sources ("" when it can:
+    the same image, or the same Debian or Ubuntu release)."""
+    if family not in packages.PACKAGE_SOURCES:
+        return f"this pass does not carry {family}'s package sources"
+    if plan.runtime_image == model.image(stage):
+        return ""
+    release = plan.toolchain.release
+    chain = plan.toolchain
+    if chain.family_changes or release is None or release.family not in ("debian", "ubuntu"):
+        return "the runtime image's release is not known to be the builder's, so the builder's package sources may not fit it"
+    if not release.codename and chain.ecosystem not in _SLIM_VARIANTS:
+        return "the runtime image's release is not known to be the builder's, so the builder's package sources may not fit it"
+    return ""
+
+
 def _pipeline_feeders(command: object, script: shell.Script | None) -> int | None:
     """The offset where the pipeline that ends in ``command`` starts, when every command
     before it in the pipeline only writes to its output; else None."""
@@ -2375,11 +2464,24 @@ def _write(tree: Dockerfile, model: Model, stage: Stage, plan: _Plan, context: C
         else:
             joiner = f" {style.escape}{nl}{style.indent}&& " if style.leading_operators else f" && {style.escape}{nl}{style.indent}"
             body_texts.append(kw("RUN") + " " + joiner.join(item) + nl)
-    body_texts[plan.carry_at:plan.carry_at] = carry_texts
+    sources: list[str] = []
+    sources_at = len(body_texts)
+    if plan.package_sources and plan.sources_at is not None:
+        # The package sources (with the repositories a RUN added) where the first RUN that added
+        # one was: the installs before it read the release's own sources, as they did.
+        sources_at = plan.sources_at
+        sources = [f"{kw('COPY')} --from={builder_name} {p} {p}{nl}" for p in packages.PACKAGE_SOURCES[plan.package_sources]]
+        body_texts[sources_at:sources_at] = sources
+
+    def shifted(at: int) -> int:
+        return at + (len(sources) if sources_at <= at else 0)
+
+    carry_at = shifted(plan.carry_at)
+    body_texts[carry_at:carry_at] = carry_texts
     if owner_text is not None:
         # As root: before the first USER that comes before the copies (after the users exist).
         users = [i for i, item in enumerate(plan.body[:plan.carry_at]) if isinstance(item, Instruction) and item.word == "user"]
-        body_texts.insert(users[0] if users else plan.carry_at, owner_text)
+        body_texts.insert(shifted(users[0]) if users else carry_at, owner_text)
     texts.extend(_base_defaults(model, stage, plan, kw, nl))
     texts.extend(body_texts)
     parsed = parse_fragment_instructions(texts, tree.escape)
@@ -2464,6 +2566,11 @@ def _explain(plan: _Plan, builder: str, runtime: str) -> str:
         parts.append(f"left in the builder: {', '.join([*dict.fromkeys(plan.dropped_packages), *plan.caches])}")
     if plan.kept_packages:
         parts.append(f"installed at run time: {', '.join(dict.fromkeys(plan.kept_packages))}")
+    if plan.package_sources and plan.sources_at is not None:
+        parts.append(
+            f"{plan.package_sources}'s package sources and keys ({', '.join(packages.PACKAGE_SOURCES[plan.package_sources])}) copied from the builder,"
+            " where a RUN added a repository the runtime packages may come from"
+        )
     if plan.unmapped:
         parts.append(f"kept as they were (their runtime library is not known): {', '.join(plan.unmapped)}")
     if plan.dropped_args:
