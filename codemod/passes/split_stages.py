@@ -136,6 +136,11 @@ _CA_BUNDLE = {"debian": "/etc/ssl/certs/ca-certificates.crt", "ubuntu": "/etc/ss
 
 
 
+#: Why a RUN's ``./configure`` is not read (``commands._unwrap``): after ``phpize`` in the same
+#: directory it is the extension's build, which this pass reads for php.
+_PHPIZE_CONFIGURE = "it runs ./configure, a program this pass cannot read"
+
+
 class Decline(Exception):
     """The pass is not sure: the message says why."""
 
@@ -924,6 +929,7 @@ def _classify_run(
         u for u in step.unreadable
         if not (u.kind == "stdin" and setup_scripts)
         and not (u.kind == "program" and (_unknown_program(u.reason) in _CHECKS or _unknown_program(u.reason) in _BUILD_PROGRAMS.get(eco, frozenset()) or (_unknown_program(u.reason) in ("venv", "virtualenv") and _venv_dirs(instruction, model))))
+        and not (eco == "php" and u.reason == _PHPIZE_CONFIGURE and any(i.program == "phpize" for i in step.invocations))
     ]
     if blind:
         raise Decline(f"{describe(instruction)!r}: {blind[0].reason}; its effect at run time cannot be told")
@@ -936,9 +942,18 @@ def _classify_run(
     packages_wanted: list[tuple[str, list[str], Invocation]] = []
     all_replayed = True
     downloaded_here: set[str] = set()
+    phpized: set[str] = set()  # directories phpize prepared in this RUN
     for invocation in step.invocations:
         program = invocation.program
         args = invocation.args
+        if eco == "php" and program == "phpize":
+            phpized.add(cwd)
+        if eco == "php" and program == "configure" and cwd in phpized:
+            # The configure script phpize wrote there: with make and make install it builds the
+            # extension into the extension directory, which the runtime stage copies.
+            outcome.touches_carried = True
+            all_replayed = False
+            continue
         if program == "cd" and not invocation.nested:
             target = "-" if args == ("-",) else next((a for a in args if not a.startswith("-")), None)
             if target == "-":
@@ -972,6 +987,9 @@ def _classify_run(
                     continue
                 names = [n for n in names if packages.package_name(family, n) not in plan.removed]
                 extra = _BUILD_ONLY_FOR.get(eco, frozenset())
+                program_for, with_program = _BUILD_ONLY_WITH.get(eco, ("", frozenset()))
+                if program_for and _installs_with(model, stage, program_for):
+                    extra = extra | with_program
                 dropped_extra = [n for n in names if packages.package_name(family, n) in extra and not _runs(model, stage, packages.package_name(family, n))]
                 names = [n for n in names if n not in dropped_extra]
                 plan.dropped_packages.extend(dropped_extra)
@@ -1444,6 +1462,26 @@ def _download_target(invocation: Invocation, cwd: str, model: Model, instruction
 _BUILD_ONLY_FOR: dict[str, frozenset[str]] = {
     "node": frozenset({"python", "python2", "python3", "python2.7", "python-minimal", "node-gyp"}),
 }
+#: Packages that are build-only where the stage runs a program: composer fetches packages with
+#: git and unzips them (and Debian's composer is composer), for the builder's install.
+_BUILD_ONLY_WITH: dict[str, tuple[str, frozenset[str]]] = {
+    "php": ("composer", frozenset({"git", "unzip", "composer"})),
+}
+
+
+def _installs_with(model: Model, stage: Stage, program: str) -> bool:
+    """Whether RUNs of the stage run ``program`` (``composer install``) for the builder only:
+    none of its runs is one the runtime stage makes again (``composer global require``), nor
+    does the image's command run it."""
+    found = False
+    for instruction in stage.body:
+        step = model.step(instruction) if instruction.word == "run" else None
+        for invocation in step.invocations if step is not None else ():
+            if invocation.program == program:
+                if "global" in invocation.args[:2]:
+                    return False
+                found = True
+    return found and not _runs(model, stage, program)
 
 
 def _runs(model: Model, stage: Stage, program: str) -> bool:
