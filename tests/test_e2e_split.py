@@ -1,5 +1,6 @@
 """split-stages on small real applications (corpus/e2e/split-go, -python, -node, -rust, -java,
--ruby, -python-venv, -node-yarn, -go-assets, -python-apt-runtime), built for
+-ruby, -python-venv, -node-yarn, -go-assets, -python-apt-runtime, -python-pip-user,
+-java-pattern, -ruby-bundle-path, -python-owner-after-code, -node-slim-cache, -php), built for
 real: each sample is a single-stage Dockerfile on a toolchain image, with a hand-written
 multi-stage ``reference.Dockerfile`` (what a good engineer writes: the artifacts only, on the
 slim image).
@@ -19,6 +20,13 @@ Hub sizes. Builds read a registries.conf that aliases those short names to the s
 (``CONTAINERS_REGISTRIES_CONF``): without it ``FROM ruby:3.1`` would find another suite's
 ``localhost/ruby:3.1``.
 
+Two kinds of sample split onto the same image, where verify compares the files too:
+``split-node-slim-cache`` (an already slim image: the runtime stage leaves only yarn's cache
+behind) and ``split-php`` (split-stages keeps the php image for the runtime stage, with the built
+extensions, their .ini files and the application: what it leaves behind must be the files of
+build-only system packages, as the original image's dpkg records list them, caches and the
+build's own bookkeeping; nothing added, nothing changed but the package managers' state).
+
 Until split-stages is in the registry, its tests skip saying so; the reference checks run
 regardless. The real builds are marked ``realbuild`` and ``slow``.
 """
@@ -26,6 +34,7 @@ regardless. The real builds are marked ``realbuild`` and ``slow``.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -148,6 +157,12 @@ SAMPLES = {
             " directory and a state directory outside it, which the program checks",
         ),
         Sample(
+            "split-python-apt-repository", "python:3.11", "python:3.11-slim",
+            "a RUN enables Debian's non-free component (sed on debian.sources) and the next installs unrar,"
+            " which the program runs, with gcc (build-only): the runtime stage needs the builder's package"
+            " sources to install unrar, and not gcc",
+        ),
+        Sample(
             "split-python-owner-after-code", "python:3.11", "python:3.11-slim",
             "a file made at build time by the application's own code (as collectstatic does), then a user"
             " made to own the application directory (chown -R after the code ran); the program writes there",
@@ -162,6 +177,36 @@ SAMPLES = {
 NOT_YET: dict[str, Sample] = {}
 #: Every sample: its shape and its reference are checked whether split-stages gets it right or not.
 ALL = {**SAMPLES, **NOT_YET}
+
+#: Samples split onto the same image whose runtime stage leaves build-only system packages behind
+#: (php: the runtime stage is the php image again, given the built extensions, their .ini files
+#: and the application). verify compares the files: the ones the split removes must belong to
+#: build-only packages (by the original image's dpkg records), be caches, or be LEFT_BEHIND.
+SAME_IMAGE_BUILD_ONLY = {
+    "split-php": Sample(
+        "split-php", "php:8.2-cli-bookworm", "php:8.2-cli-bookworm",
+        "a C extension in the context (ext/ziplist), built by pecl against libzip-dev and enabled with"
+        " docker-php-ext-enable: the runtime needs the .so, its .ini and libzip4 (libzip-dev's library);"
+        " zip, installed in the same apt-get as git, unzip and libzip-dev, runs at run time (exec);"
+        " composer (Debian's) installs path-repository packages with --no-dev",
+    ),
+}
+#: What the build leaves outside the packages and the caches that the runtime stage need not
+#: have, by sample: composer's home (its cache and the .htaccess it writes there) and pecl's
+#: record of what it installed (``pecl list``; the module itself is in the extension directory).
+LEFT_BEHIND: dict[str, tuple[str, ...]] = {
+    "split-php": (
+        "/root/.composer", "/usr/share/php/.registry", "/usr/share/php/.filemap", "/usr/share/php/.depdb",
+        "/usr/share/php/.depdblock", "/usr/share/php/.lock",
+        # made by maintainer scripts of packages left in the builder, so in no dpkg list:
+        # php8.2-intl's (composer needs intl) module registry and ucf's copy of its .ini,
+        "/etc/php/8.2/mods-available/intl.ini", "/var/lib/php/modules/8.2/cli/enabled_by_maint/intl",
+        "/var/lib/php/modules/8.2/registry/intl", "/var/lib/ucf/cache/:etc:php:8.2:mods-available:intl.ini",
+        # and sgml-base's catalogs (git's documentation pulls it in)
+        "/etc/sgml", "/usr/local/share/sgml", "/var/lib/sgml-base", "/var/lib/dpkg/triggers/update-sgmlcatalog",
+    ),
+}
+
 
 
 def split_stages_missing() -> str | None:
@@ -220,10 +265,10 @@ def test_sample_is_single_stage_on_its_toolchain_image(name: str) -> None:
     assert sample.expected.strip()
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", [*ALL, *SAME_IMAGE_BUILD_ONLY])
 def test_only_split_stages_changes_the_samples(name: str) -> None:
     """The samples have no other anti-pattern: what verify proves here is the split."""
-    sample = ALL[name]
+    sample = {**ALL, **SAME_IMAGE_BUILD_ONLY}[name]
     text = sample.dockerfile.read_text()
     others = [p.name for p in REGISTRY if p.name != PASS]
     result = refactor(text, passes=select(others), context=Context(path=str(sample.dockerfile)))
@@ -266,7 +311,7 @@ def _size_table() -> str:
         "| sample | original | split-stages | reference | split-stages / reference |",
         "|---|---|---|---|---|",
     ]
-    for name in ALL:
+    for name in (*ALL, *SAME_IMAGE_BUILD_ONLY):
         sizes = SIZES.get(name, {})
         if not sizes:
             continue
@@ -290,7 +335,7 @@ def store() -> Iterator[Path]:
 
     start = time.monotonic()
     where, _ = ensure_base()
-    images = sorted({image for s in ALL.values() for image in (s.builder, s.runtime)})
+    images = sorted({image for s in (*ALL.values(), *SAME_IMAGE.values(), *SAME_IMAGE_BUILD_ONLY.values()) for image in (s.builder, s.runtime)})
     for image in images:
         image_id, seconds = ensure_standin(image)
         print(f"{full_name(image)}: {image_id[:12]} ({f'built in {seconds:.1f} s' if seconds else 'current'})")
@@ -417,3 +462,235 @@ def test_same_image_split_builds_the_same_files_but_caches(store: Path, name: st
     assert behaviour["original"]["stdout"] == sample.expected == behaviour["refactored"]["stdout"]
     assert report["builds"]["refactored"]["size"] < report["builds"]["original"]["size"]
     assert code == 0
+
+
+# --- a split onto the same image that leaves build-only packages behind (php) -------------------
+
+#: Files the package managers rewrite when the set of installed packages differs: the only
+#: changes allowed (dpkg's and apt's state, the linker cache, ucf's record of configuration files).
+PACKAGE_STATE = ("/etc/ld.so.cache", "/var/lib/apt/extended_states", "/var/lib/dpkg/status", "/var/lib/dpkg/status-old", "/var/lib/dpkg/triggers/", "/var/lib/ucf/")
+
+
+def _is_state(path: str) -> bool:
+    return any(path == p or (p.endswith("/") and path.startswith(p)) for p in PACKAGE_STATE)
+
+
+@dataclass(frozen=True)
+class Packages:
+    """What dpkg records in an image: the installed packages and the paths each one lists."""
+
+    installed: frozenset[str]
+    files: dict[str, frozenset[str]]
+
+
+def _dpkg_records(tag: str) -> Packages:
+    """The dpkg records of the image ``tag`` in the store, read from the mounted image."""
+    import subprocess
+
+    from e2e.base import buildah
+
+    made = subprocess.run(buildah("from", "--pull=never", tag), capture_output=True, text=True, check=False)
+    assert made.returncode == 0, made.stderr
+    container = made.stdout.strip().splitlines()[-1]
+    try:
+        mounted = subprocess.run(buildah("mount", container), capture_output=True, text=True, check=False)
+        assert mounted.returncode == 0, mounted.stderr
+        root = Path(mounted.stdout.strip())
+        installed: set[str] = set()
+        for record in (root / "var/lib/dpkg/status").read_text().split("\n\n"):
+            fields = dict(line.split(": ", 1) for line in record.splitlines() if ": " in line and not line.startswith(" "))
+            if fields.get("Status") == "install ok installed":
+                installed.add(fields["Package"])
+        files: dict[str, frozenset[str]] = {}
+        for listing in (root / "var/lib/dpkg/info").glob("*.list"):
+            files[listing.name.removesuffix(".list").split(":")[0]] = frozenset(listing.read_text().split("\n")) - {""}
+        return Packages(frozenset(installed), files)
+    finally:
+        subprocess.run(buildah("umount", container), capture_output=True, check=False)
+        subprocess.run(buildah("rm", container), capture_output=True, check=False)
+
+
+def _remove_images(report: dict[str, Any]) -> None:
+    import subprocess
+
+    from e2e.base import buildah
+
+    for build in report.get("builds", {}).values():
+        if build.get("tag"):
+            subprocess.run(buildah("rmi", build["tag"]), capture_output=True, check=False)
+
+
+def unexplained_removals(removed: list[str], dropped: set[str], before: Packages, left_behind: tuple[str, ...]) -> list[str]:
+    """The removed paths that are neither a file the dropped packages list (or dpkg's records of
+    them) nor under ``left_behind``."""
+    owned = set().union(*(before.files.get(p, frozenset()) for p in dropped))
+    # merged /usr: dpkg lists /lib/x/libexpat.so.1 where the image has /usr/lib/x/libexpat.so.1
+    owned |= {"/usr" + path for path in owned if path.startswith(("/lib", "/bin", "/sbin"))}
+    records = tuple(f"/var/lib/dpkg/info/{p}{sep}" for p in dropped for sep in (".", ":"))
+    return [
+        path for path in removed
+        if path not in owned and not path.startswith(records) and not any(path == a or path.startswith(a + "/") for a in left_behind)
+    ]
+
+
+#: (sample, "split" or "reference") -> verify's exit code and report.
+_REPORTS: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+#: (sample, "split" or "reference") -> the dpkg records of (original, refactored) image.
+_PACKAGES: dict[tuple[str, str], tuple[Packages, Packages]] = {}
+
+
+def _verify_same_image(store: Path, sample: Sample, kind: str) -> tuple[int, dict[str, Any]]:
+    """verify on the sample and its split (``kind`` "split": split-stages'; "reference": the
+    reference's), once per test run; the images' dpkg records are read before they are removed."""
+    key = (sample.name, kind)
+    if key not in _REPORTS:
+        how = ("--select", PASS) if kind == "split" else ("--against", str(sample.reference))
+        code, report = verify_report(store, sample.dockerfile, f"{sample.name} ({kind})", *how, "--smoke", sample.smoke, "--keep")
+        try:
+            if all(report["builds"].get(side, {}).get("ok") for side in ("original", "refactored")):
+                _PACKAGES[key] = (_dpkg_records(report["builds"]["original"]["tag"]), _dpkg_records(report["builds"]["refactored"]["tag"]))
+        finally:
+            _remove_images(report)
+        _REPORTS[key] = (code, report)
+        sizes = SIZES.setdefault(sample.name, {})
+        if report["builds"].get("original", {}).get("size"):
+            sizes["original"] = report["builds"]["original"]["size"]
+        if report["builds"].get("refactored", {}).get("size"):
+            sizes["refactored" if kind == "split" else "reference"] = report["builds"]["refactored"]["size"]
+    return _REPORTS[key]
+
+
+def check_same_image_report(sample: Sample, code: int, report: dict[str, Any]) -> None:
+    """What both splits (split-stages' and the reference) must show: they build, the same
+    configuration and output, no file added, none changed but the package managers' state, a
+    smaller image; verify says DIFFERENT for the removed files alone."""
+    shown = {key: report.get(key) for key in ("verdict", "changes", "bases", "behaviour", "config")}
+    assert report["builds"]["original"]["ok"], json.dumps(report["builds"]["original"], indent=1)
+    assert report["builds"]["refactored"]["ok"], json.dumps(report["builds"]["refactored"], indent=1)
+    assert report["bases"] == {"original": sample.builder, "refactored": sample.runtime}
+    assert report["split"] is False and report["files_skipped"] is None
+    assert report["config"]["differences"] == {}, json.dumps(shown, indent=1)
+    behaviour = report["behaviour"]
+    assert behaviour is not None and behaviour["result"] == "same", json.dumps(shown, indent=1)
+    for side in ("original", "refactored"):
+        assert behaviour[side] == {"state": "exited", "status": 0, "stdout": sample.expected, "stderr": ""}, side
+    files = report["files"]
+    assert files["added"] == [] and files["caches_added"] == [], files["added"][:20]
+    assert all(_is_state(path) for path in files["changed"]), files["changed"]
+    assert files["removed"], "the split removes nothing"
+    # the removed files are the only difference verify finds
+    assert [d.split(" (")[0] for d in report["differences"]] == ["files"], report["differences"]
+    assert report["verdict"].startswith(f"DIFFERENT: files (0 added, {len(files['removed'])} missing, {len(files['changed'])} changed"), report["verdict"]
+    assert code == 1, report["verdict"]
+    assert report["builds"]["refactored"]["size"] < report["builds"]["original"]["size"], (
+        f"{report['builds']['refactored']['size']} bytes, the original {report['builds']['original']['size']}"
+    )
+
+
+def test_standin_pairs_are_the_runtime_images_the_pass_picks() -> None:
+    """Every sample's (toolchain, runtime) pair has stand-ins, and it is the pair the pass's
+    knowledge gives (``php:8.2-cli`` would be trixie's: its stand-in is tagged ``-bookworm``)."""
+    from e2e.standins_split import PAIRS, RECIPES, full_name
+
+    from codemod.knowledge import images, runtimes
+
+    for builder, runtime in PAIRS.items():
+        ref = images.parse_image(builder)
+        assert ref is not None
+        chain = runtimes.toolchain(ref)
+        assert chain is not None and chain.runtime == runtime, (builder, chain)
+        assert full_name(builder) in RECIPES and full_name(runtime) in RECIPES
+    for sample in (*ALL.values(), *SAME_IMAGE.values(), *SAME_IMAGE_BUILD_ONLY.values()):
+        assert PAIRS.get(sample.builder, sample.runtime if sample.builder == sample.runtime else None) == sample.runtime, sample.name
+
+
+@pytest.mark.parametrize("name", SAME_IMAGE_BUILD_ONLY)
+def test_same_image_build_only_split_shape(name: str) -> None:
+    """The sample, its reference and what split-stages makes of it: a builder stage (everything as
+    before) and a runtime stage on the same image, which installs the header's runtime library,
+    not the header, and copies the extensions and their .ini files."""
+    sample = SAME_IMAGE_BUILD_ONLY[name]
+    original = sample.dockerfile.read_text()
+    assert stages(original) == [(sample.builder, None)]
+    reference = sample.reference.read_text()
+    assert stages(reference) == [(sample.builder, "builder"), (sample.runtime, "runtime")]
+    for content in (original, reference):  # buildah 1.28 builds neither
+        assert "<<" not in content and "--link" not in content
+    assert "COPY --from=builder" in reference
+    for word in CONFIG_WORDS:
+        assert final_lines(reference, word) == final_lines(original, word), word
+    assert sample.expected.strip()
+
+    require_split_stages()
+    text, passes = refactored(sample.dockerfile, PASS)
+    assert passes == [PASS], text
+    assert stages(text) == [(sample.builder, "builder"), (sample.runtime, "runtime")], text
+    for word in ("cmd", "entrypoint", "user", "workdir"):
+        assert final_lines(text, word)[-1:] == final_lines(original, word)[-1:], (word, text)
+    model = Model.of(parse(text))
+    builder = [" ".join(i.render().split()) for i in model.stages[0].instructions if i.command is not None and i.command.name in ("run", "copy", "add")]
+    assert builder == [" ".join(i.render().split()) for i in parse(original).instructions if i.command is not None and i.command.name in ("run", "copy", "add")]
+    runtime = "\n".join(" ".join(i.render().split()) for i in model.stages[1].instructions)
+    if sample.builder.startswith("php:"):
+        for copied in ("/usr/local/lib/php/extensions", "/usr/local/etc/php", "/app"):
+            assert f"COPY --from=builder {copied} {copied}" in runtime, runtime
+        assert "libzip4" in runtime and "libzip-dev" not in runtime, runtime
+
+
+@pytest.mark.slow
+@pytest.mark.realbuild
+@pytest.mark.parametrize("name", SAME_IMAGE_BUILD_ONLY)
+def test_same_image_build_only_split_builds_the_same_but_build_only_files(store: Path, name: str) -> None:
+    """split-stages' image and the reference's: the same configuration and output, no file added
+    or changed but the package managers' state, and smaller. What split-stages removes is the files
+    of build-only packages only (``is_build_only``: header packages, compilers), the caches and
+    LEFT_BEHIND; the reference, written knowing what the program runs, drops more."""
+    require_split_stages()
+    sample = SAME_IMAGE_BUILD_ONLY[name]
+    print(f"{name}: the split must get right: {sample.traps}")
+    for kind in ("split", "reference"):
+        code, report = _verify_same_image(store, sample, kind)
+        if kind == "split":
+            assert sorted({line.split()[1] for line in report["changes"]}) == [PASS], report["changes"]
+        else:
+            assert report["changes"] == [f"given: {sample.reference}"]
+        check_same_image_report(sample, code, report)
+        before, after = _PACKAGES[(name, kind)]
+        dropped = set(before.installed - after.installed)
+        assert not after.installed - before.installed, sorted(after.installed - before.installed)
+        files = report["files"]
+        sizes = report["builds"]["original"]["size"], report["builds"]["refactored"]["size"]
+        print(
+            f"{name} ({kind}): {sizes[0] / 1e6:.0f} MB -> {sizes[1] / 1e6:.0f} MB; {len(files['removed'])} files removed,"
+            f" {len(files['caches_removed'])} cache paths; packages left in the builder: {', '.join(sorted(dropped))}"
+        )
+        if kind == "split":
+            # What the pass says it leaves in the builder is gone (with what only those pulled
+            # in), what it installs at run time is not, and every file removed is theirs.
+            explanation = " ".join(report["changes"])
+            left = set(re.findall(r"left in the builder: ([^;\]]*)", explanation)[0].split(", "))
+            kept = set(re.findall(r"installed at run time: ([^;\]]*)", explanation)[0].split(", "))
+            left = {p.strip() for p in left if not p.strip().endswith("cache")}
+            kept = {p.strip() for p in kept}
+            assert left and left <= dropped, (sorted(left), sorted(dropped))
+            assert not kept & dropped, sorted(kept & dropped)
+            unexplained = unexplained_removals(files["removed"], dropped, before, LEFT_BEHIND.get(name, ()))
+            assert unexplained == [], "\n".join(unexplained)
+
+
+@pytest.mark.slow
+@pytest.mark.realbuild
+@pytest.mark.parametrize("name", SAME_IMAGE_BUILD_ONLY)
+def test_same_image_build_only_split_size_near_the_reference(store: Path, name: str) -> None:
+    """split-stages' image within SIZE_TOLERANCE of the reference's."""
+    require_split_stages()
+    sample = SAME_IMAGE_BUILD_ONLY[name]
+    for kind in ("split", "reference"):
+        _, report = _verify_same_image(store, sample, kind)
+        if not (report["builds"]["original"]["ok"] and report["builds"]["refactored"]["ok"]):
+            pytest.fail(f"{name} ({kind}): {report['verdict']}")
+    split, reference = SIZES[name]["refactored"], SIZES[name]["reference"]
+    print(f"{name}: split-stages {split / 1e6:.0f} MB, reference {reference / 1e6:.0f} MB ({split / reference:.3f})")
+    assert abs(split - reference) <= SIZE_TOLERANCE * reference, (
+        f"split-stages' image is {split / 1e6:.0f} MB, the reference's {reference / 1e6:.0f} MB (more than {SIZE_TOLERANCE:.0%} apart)"
+    )

@@ -34,6 +34,34 @@ split-stages pass and the samples rely on:
 - ``ruby:3.1`` / ``ruby:3.1-slim``: Debian's Ruby 3.1 and bundler with the official images' ENV
   (``GEM_HOME=/usr/local/bundle``, ``BUNDLE_APP_CONFIG``, ``BUNDLE_SILENCE_ROOT_WARNING``,
   ``/usr/local/bundle/bin`` on PATH): gems install into ``/usr/local/bundle``.
+- ``php:8.2-cli-bookworm`` (its own runtime image: split-stages keeps the php image and drops
+  what the RUNs added): Debian's PHP 8.2 (``php8.2-cli`` with ``-curl -mbstring -sqlite3 -xml``,
+  which the official image compiles in), laid out where the official image has what the pass
+  copies. The extension directory is ``/usr/local/lib/php/extensions/no-debug-non-zts-20220829``
+  (``extension_dir``, ``php-config --extension-dir`` and pecl's ``ext_dir``: ``make install``,
+  ``pecl install`` and the shim below use it); it holds ``opcache.so`` (the official one:
+  ``opcache.so`` and ``sodium.so``) and links to the modules Debian builds shared (in ``/usr/lib/php/20220829``; an apt hook links
+  the ones a later ``apt-get install`` adds). The ini scan directory is
+  ``/usr/local/etc/php/conf.d`` (``/etc/php/8.2/cli/conf.d`` is a link to it), with
+  ``PHP_INI_DIR=/usr/local/etc/php`` and the php.ini-development/-production templates there.
+  As in the official Debian variants, ``PHPIZE_DEPS`` (autoconf dpkg-dev file g++ gcc libc-dev
+  make pkg-config re2c) are installed and kept (the Alpine variants remove theirs), with
+  ``phpize``/``php-config`` (``php8.2-dev``; phpize's build files in ``/usr/local/lib/php/build``),
+  ``pecl`` (Debian's ``php-pear``), ca-certificates, curl and xz-utils; ENTRYPOINT
+  ``docker-php-entrypoint`` and CMD ``php -a``. apt deletes the packages it downloads after each
+  install, as in the official debian images (their ``docker-clean``; the base here takes the
+  host's, which lacks those lines, so the other stand-ins keep ``/var/cache/apt/archives``).
+  It differs from the official image: PHP is Debian's build in ``/usr/bin`` (not built from
+  source into ``/usr/local``) and loads Debian's ``/etc/php/8.2/cli/php.ini``; Debian's
+  extensions that the official image compiles in are shared modules enabled by links in
+  ``conf.d``; php8.2-dev brings headers the official image does not have (libssl-dev,
+  libpcre2-dev...); ``docker-php-ext-enable`` is a shim (it writes ``extension=NAME.so``, or
+  ``zend_extension=`` with the module's path, into ``conf.d/docker-php-ext-NAME.ini``; no
+  ``--ini-name``, no already-loaded check); there is no ``docker-php-ext-install``,
+  ``-configure`` nor ``docker-php-source`` (no PHP source tarball), no composer (as in the
+  official image), and no ``PHP_VERSION``/``PHP_URL``/``GPG_KEYS`` variables. The tag names the
+  release: split-stages reads ``php:8.2-cli`` as trixie (the official default since August
+  2025: ``libzip-dev`` -> ``libzip5``), and the stand-in is bookworm.
 
 Short names: buildah (containers-common) looks a short name up in its aliases first
 (``/etc/containers/registries.conf.d/shortnames.conf`` has ``python``, ``node`` and ``debian``,
@@ -45,6 +73,7 @@ each name here; builds that read it (``CONTAINERS_REGISTRIES_CONF``) find these 
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -102,6 +131,87 @@ _RUBY_ENV = (
     f"ENV PATH=/usr/local/bundle/bin:{_PATH}\n"
 )
 _RUBY_HOME = " && mkdir -p /usr/local/bundle && chmod 1777 /usr/local/bundle"
+
+
+def _script(path: str, *lines: str) -> str:
+    """Shell that writes the executable script ``path`` (no heredocs: buildah 1.28 builds none)."""
+    return f"printf '%s\\n' {' '.join(shlex.quote(line) for line in lines)} > {path} && chmod 755 {path}"
+
+
+#: What the official debian images' ``/etc/apt/apt.conf.d/docker-clean`` has and the base lacks
+#: (it takes the host's, which has only the ``Dir::Cache`` lines): apt deletes the packages it
+#: downloaded after each install, so neither the image nor a later RUN's layer keeps them.
+_DEBIAN_CLEAN = (
+    "printf '%s\\n'"
+    """ 'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };'"""
+    """ 'APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };'"""
+    " >> /etc/apt/apt.conf.d/docker-clean"
+)
+#: The official php images' ``PHPIZE_DEPS`` (Debian variants: installed and kept).
+_PHPIZE_DEPS = "autoconf dpkg-dev file g++ gcc libc-dev make pkg-config re2c"
+_PHP_API = "20220829"
+_PHP_EXTENSION_DIR = f"/usr/local/lib/php/extensions/no-debug-non-zts-{_PHP_API}"
+#: A shim of the official image's docker-php-ext-enable (see the module docstring).
+_PHP_EXT_ENABLE = _script(
+    "/usr/local/bin/docker-php-ext-enable",
+    "#!/bin/sh",
+    "# A shim of the official php image's docker-php-ext-enable (msb-refactor's stand-in): writes",
+    "# extension=NAME.so (zend_extension=PATH for a Zend extension) into",
+    "# $PHP_INI_DIR/conf.d/docker-php-ext-NAME.ini. No --ini-name, no already-loaded check.",
+    "set -e",
+    '[ "$#" -gt 0 ] || { echo "usage: $0 module-name [module-name ...]" >&2; exit 1; }',
+    "extension_dir=\"$(php -r 'echo ini_get(\"extension_dir\");')\"",
+    'for module in "$@"; do',
+    '  module="${module%.so}"',
+    '  so="$extension_dir/$module.so"',
+    '  [ -f "$so" ] || { echo "error: $so does not exist" >&2; exit 1; }',
+    "  if readelf --wide --syms \"$so\" | grep -q ' zend_extension_entry$'; then line=\"zend_extension=$so\"; else line=\"extension=$module.so\"; fi",
+    '  ini="${PHP_INI_DIR:-/usr/local/etc/php}/conf.d/docker-php-ext-$module.ini"',
+    '  grep -qxF "$line" "$ini" 2>/dev/null || echo "$line" >> "$ini"',
+    "done",
+)
+_PHP_ENTRYPOINT = _script(
+    "/usr/local/bin/docker-php-entrypoint",
+    "#!/bin/sh",
+    "set -e",
+    "# first arg is `-f` or `--some-option`",
+    'if [ "${1#-}" != "$1" ]; then',
+    '\tset -- php "$@"',
+    "fi",
+    'exec "$@"',
+)
+#: Links Debian's modules into the extension directory: made in the stand-in, and by apt after
+#: every dpkg run (a module a later ``apt-get install`` adds, such as composer's php8.2-intl).
+_PHP_LINK_MODULES = (
+    f"for so in /usr/lib/php/{_PHP_API}/*.so; do [ -e {_PHP_EXTENSION_DIR}/${{so##*/}} ] || ln -s $so {_PHP_EXTENSION_DIR}/; done"
+)
+#: Debian's PHP laid out where the official image has what split-stages copies (see the module
+#: docstring), then checked.
+_PHP_LAYOUT = (
+    f" && mkdir -p {_PHP_EXTENSION_DIR} /usr/local/etc/php"
+    # phpize's build files where the official image has them
+    f" && mv /usr/lib/php/{_PHP_API}/build /usr/local/lib/php/build"
+    f" && sed -i 's|^phpdir=.*|phpdir=\"/usr/local/lib/php/build\"|' /usr/bin/phpize8.2"
+    # the extension directory holds opcache.so, as the official image's does, and links to the
+    # modules Debian builds shared that the official image compiles in
+    f" && mv /usr/lib/php/{_PHP_API}/opcache.so {_PHP_EXTENSION_DIR}/ && ln -s {_PHP_EXTENSION_DIR}/opcache.so /usr/lib/php/{_PHP_API}/"
+    f" && {_PHP_LINK_MODULES}"
+    f" && echo 'DPkg::Post-Invoke {{ \"{_PHP_LINK_MODULES}\"; }};' > /etc/apt/apt.conf.d/50php-extension-links"
+    f" && echo 'extension_dir = \"{_PHP_EXTENSION_DIR}\"' >> /etc/php/8.2/cli/php.ini"
+    f" && sed -i 's|^extension_dir=.*|extension_dir=\"{_PHP_EXTENSION_DIR}\"|' /usr/bin/php-config8.2"
+    f" && pecl config-set ext_dir {_PHP_EXTENSION_DIR} system >/dev/null"
+    # the ini scan directory
+    f" && mv /etc/php/8.2/cli/conf.d /usr/local/etc/php/conf.d && ln -s /usr/local/etc/php/conf.d /etc/php/8.2/cli/conf.d"
+    f" && cp /usr/lib/php/8.2/php.ini-development /usr/lib/php/8.2/php.ini-production /usr/local/etc/php/"
+    f" && {_PHP_EXT_ENABLE} && {_PHP_ENTRYPOINT}"
+    f" && test \"$(php-config --extension-dir)\" = {_PHP_EXTENSION_DIR}"
+    f" && test \"$(php -r 'echo ini_get(\"extension_dir\");')\" = {_PHP_EXTENSION_DIR}"
+    f" && test \"$(pecl config-get ext_dir)\" = {_PHP_EXTENSION_DIR}"
+    f" && php --ini | grep -qx 'Scan for additional .ini files in: /etc/php/8.2/cli/conf.d'"
+    f" && test \"$(realpath /etc/php/8.2/cli/conf.d)\" = /usr/local/etc/php/conf.d"
+    f" && test -z \"$(php -r '' 2>&1)\""
+    f" && php -r 'exit(extension_loaded(\"mbstring\") && extension_loaded(\"curl\") && extension_loaded(\"Zend OPcache\") ? 0 : 1);'"
+)
 
 #: tag -> the Dockerfile that makes it.
 RECIPES = {
@@ -169,6 +279,16 @@ FROM localhost/debian:bookworm
 RUN {_APT.format("ruby ruby-bundler ca-certificates")}{_RUBY_HOME}
 {_RUBY_ENV}CMD ["irb"]
 """,
+    "docker.io/library/php:8.2-cli-bookworm": f"""\
+FROM localhost/debian:bookworm
+ENV PHPIZE_DEPS="{_PHPIZE_DEPS}"
+RUN {_DEBIAN_CLEAN} \\
+ && {_APT.format("$PHPIZE_DEPS ca-certificates curl xz-utils php8.2-cli php8.2-dev php8.2-curl php8.2-mbstring php8.2-sqlite3 php8.2-xml php-pear")} \\
+{_PHP_LAYOUT}
+ENV PHP_INI_DIR=/usr/local/etc/php
+ENTRYPOINT ["docker-php-entrypoint"]
+CMD ["php", "-a"]
+""",
 }
 
 #: The toolchain image -> the runtime image split-stages picks for it (as the pass's brief says).
@@ -179,6 +299,8 @@ PAIRS = {
     "rust:1.70-bookworm": "debian:bookworm-slim",
     "maven:3-eclipse-temurin-17": "eclipse-temurin:17-jre",
     "ruby:3.1": "ruby:3.1-slim",
+    # the same image: the runtime stage leaves behind what the RUNs added to build extensions
+    "php:8.2-cli-bookworm": "php:8.2-cli-bookworm",
 }
 
 
