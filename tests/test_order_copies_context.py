@@ -296,3 +296,15 @@ def test_cargo_workspace_members_get_their_manifests_and_a_placeholder(tmp_path:
         " && mkdir -p src && echo 'fn main() {}' > src/main.rs && cargo fetch || true; rm -rf src crates/cli/src crates/core/src\n"
         "COPY . .\n"
     ) in result.text
+
+
+@pytest.mark.parametrize("steps", [
+    "RUN chmod +x ./gradlew\nRUN ./gradlew bootJar\n",
+    "RUN chmod +x ./gradlew && ./gradlew bootJar\n",
+])
+def test_a_wrapper_made_executable_after_the_copy_is_made_so_for_the_prefetch(tmp_path: Path, steps: str) -> None:
+    """The context's gradlew is not executable (the file runs chmod after the COPY): so is the
+    copy the prefetch runs, and the later COPY brings the file as it was."""
+    dockerfile = "FROM eclipse-temurin:17-jdk AS build\nWORKDIR /app\nCOPY . .\n" + steps + JAVA_TAIL
+    result = _run(tmp_path, dockerfile, **{"build.gradle": "", "gradlew": "#!/bin/sh\n", "gradle/wrapper/gradle-wrapper.properties": ""})
+    assert "COPY gradlew build.gradle ./\nCOPY gradle ./gradle/\nRUN chmod +x ./gradlew && ./gradlew dependencies || true\nCOPY . .\n" + steps in result.text

@@ -1472,8 +1472,14 @@ def _dependency_only(found: _Found, directory: str = "", more: list[str] | None 
     assert row.dependency_only is not None
     base = row.dependency_only or " ".join([found.invocation.spelled or row.program, *row.words])
     wrapper = _wrapper(found)
+    made_executable = ""
     if wrapper is not None:
         base = " ".join([wrapper[0], *base.split()[1:]])  # ./gradlew dependencies: the same script
+        name = posixpath.basename(wrapper[0])
+        if any(i.word == "run" and "chmod" in i.text and name in i.text for i in (*found.between, found.install)):
+            # The file makes the wrapper executable after the COPY (the context's copy is not):
+            # so does the step before the sources (the later COPY brings the file as it was).
+            made_executable = f"chmod +x {shlex.quote(wrapper[0])} && "
     if more:
         base = " ".join([base, *more])
     if directory:
@@ -1516,6 +1522,7 @@ def _dependency_only(found: _Found, directory: str = "", more: list[str] | None 
         sources = " ".join(shlex.quote(f"{m}/src") for m in members)
         libs = " ".join(shlex.quote(f"{m}/src/lib.rs") for m in members)
         text = f"mkdir -p {sources} && touch {libs} && {text}"
+    text = made_executable + text
     if row.tolerant:
         text += " || true"
     if row.then:
