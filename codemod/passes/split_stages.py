@@ -183,6 +183,9 @@ class _Plan:
     package_sources: str = ""
     #: A package repository a RUN added is reached over https.
     https_sources: bool = False
+    #: A RUN that removes or moves package sources or keys (the builder's final ones may lack
+    #: the repository a runtime package came from).
+    sources_removed: str = ""
     #: Index in ``body`` of the first runtime step after the RUN that added a repository: where
     #: the package sources are copied (installs before it read the release's own sources).
     sources_at: int | None = None
@@ -1028,6 +1031,8 @@ def _classify_run(
             # The package sources and their keys: copied from the builder where the runtime
             # stage installs from them, not changed again.
             plan.repositories = True
+            if program in ("rm", "mv"):
+                plan.sources_removed = describe(instruction)
             all_replayed = False
             continue
         if program in _ACCOUNTS:
@@ -1962,6 +1967,8 @@ def _sources_problem(family: str, plan: _Plan, model: Model, stage: Stage) -> st
     the same image, or the same Debian or Ubuntu release)."""
     if family not in packages.PACKAGE_SOURCES:
         return f"this pass does not carry {family}'s package sources"
+    if plan.sources_removed:
+        return f"{plan.sources_removed!r} removes package sources or keys, so the builder's last ones may lack that repository"
     if plan.runtime_image == model.image(stage):
         return ""
     release = plan.toolchain.release
