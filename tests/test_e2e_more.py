@@ -278,3 +278,56 @@ def refactored(sample: Sample, only: str | None = None) -> tuple[str, list[str]]
 
 def verify(store: Path, sample: Sample, *args: str) -> tuple[int, dict[str, Any]]:
     return verify_report(store, sample.dockerfile, sample.name, *args)
+
+
+# --- a Cargo workspace in a builder stage --------------------------------------------------------
+
+WORKSPACE = E2E / "rust-cargo-workspace"
+#: The prefetch order-copies writes before ``COPY . .``: each member's manifest is copied, and a
+#: placeholder target stands in for its sources while ``cargo fetch`` reads the workspace.
+WORKSPACE_PREFETCH = (
+    "mkdir -p crates/wordcount/src crates/words/src && touch crates/wordcount/src/lib.rs crates/words/src/lib.rs"
+    " && mkdir -p src && echo 'fn main() {}' > src/main.rs && cargo fetch"
+)
+
+
+def test_workspace_members_are_copied_with_placeholders() -> None:
+    text, passes = _refactored(WORKSPACE / "Dockerfile", None)
+    assert passes == ["merge-runs", "order-copies"]
+    assert (
+        "COPY Cargo.toml Cargo.lock ./\nCOPY crates/wordcount/Cargo.toml ./crates/wordcount/\nCOPY crates/words/Cargo.toml ./crates/words/\n"
+        f"RUN {WORKSPACE_PREFETCH} || true; rm -rf src crates/wordcount/src crates/words/src\nCOPY . .\n"
+    ) in text
+
+
+@pytest.mark.slow
+@pytest.mark.realbuild
+def test_workspace_prefetch_builds_the_same_image(store: Path) -> None:
+    """Built for real: the same final image (files, configuration, output); after an edit of a
+    member's source the refactored file takes its prefetch from the cache; and the prefetch
+    without ``|| true`` works offline (the placeholders make every member's manifest load)."""
+    from e2e.standins_more import ensure_standin
+
+    ensure_standin("localhost/rust:1.63")
+    code, report = verify_report(store, WORKSPACE / "Dockerfile", "rust-cargo-workspace", "--smoke", "", "--touch", "crates/wordcount/src/main.rs")
+    assert report["builds"]["original"]["ok"] and report["builds"]["refactored"]["ok"], report["verdict"]
+    assert sorted({line.split()[1] for line in report["changes"]}) == ["merge-runs", "order-copies"]
+    assert report["verdict"] == "SAME: configuration, files and behaviour", report["verdict"]
+    assert code == 0
+    expected = (WORKSPACE / "expected-output.txt").read_text()
+    assert report["behaviour"]["refactored"] == {"state": "exited", "status": 0, "stdout": expected, "stderr": ""}
+    ro, rr = report["rebuilds"]["original"], report["rebuilds"]["refactored"]
+    print(f"rust-cargo-workspace: cached steps after a source edit {ro['cached_steps']}/{ro['steps']} -> {rr['cached_steps']}/{rr['steps']}")
+    assert rr["cached_steps"] > ro["cached_steps"]
+
+    text, _ = _refactored(WORKSPACE / "Dockerfile", None)
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"RUN {WORKSPACE_PREFETCH}"))
+    tag = f"localhost/msb-e2e-prefetch-workspace:{os.getpid()}"
+    with tempfile.TemporaryDirectory(prefix="msb-prefetch-") as temp:
+        dockerfile = Path(temp) / "Dockerfile"
+        dockerfile.write_text("\n".join([*lines[:at], f"RUN {WORKSPACE_PREFETCH}", ""]))
+        argv = _buildah(store, "bud", "--isolation", "chroot", "--layers", "--pull=false", "--force-rm", "-f", str(dockerfile), "-t", tag, str(WORKSPACE))
+        done = subprocess.run(argv, capture_output=True, text=True)
+    subprocess.run(_buildah(store, "rmi", tag), capture_output=True)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
