@@ -981,6 +981,15 @@ def _classify_run(
                     raise Decline(f"{describe(instruction)!r}: packages named by variables")
                 if any(a.startswith("--repository") or a == "-X" for a in invocation.args):
                     plan.repositories = True  # packages from another repository than the release's
+                target = next((a for a in invocation.args if a in ("-t", "--target-release", "--default-release") or a.startswith(("--target-release=", "--default-release="))), None)
+                if target is not None and "=" not in target:
+                    at = invocation.args.index(target)
+                    target = " ".join(invocation.args[at:at + 2])
+                if target is not None or any("/" in n for n in names):
+                    raise Decline(
+                        f"{describe(instruction)!r}: it installs from a target release ({target or next(n for n in names if '/' in n)}):"
+                        " the runtime libraries of what it builds would come from another release"
+                    )
                 virtual = _option(invocation.args, "--virtual", "-t") if name == "apk" else None
                 if virtual is not None and virtual in plan.removed:
                     # ``apk add --virtual .build-deps ...`` then ``apk del .build-deps``: none of
@@ -1188,7 +1197,7 @@ def _classify_run(
         if program in _SYSTEM_SETUP or program == "ssh-keygen" and "-A" in args:
             replay_commands.append(_text_of(invocation, instruction, step))
             continue
-        if eco == "php" and (_composer_installer(invocation) or program == "php" and invocation.args[:1] in ((), ("--",)) and "getcomposer.org/installer" in instruction.text):
+        if eco == "php" and (_composer_installer(invocation) or program == "php" and invocation.args[:1] in ((), ("--",)) and _COMPOSER_INSTALLER.search(instruction.text)):
             # The runtime stage is the same php image: composer is installed there again as the
             # original did (an image that ships composer may be used to run it).
             replay_commands.append(_text_of(invocation, instruction, step))
@@ -2005,6 +2014,10 @@ def _pipeline_feeders(command: object, script: shell.Script | None) -> int | Non
     return commands[first].start
 
 
+#: Where composer's installer is downloaded from (getcomposer.org, or a pinned copy in its repository).
+_COMPOSER_INSTALLER = re.compile(r"getcomposer\.org/(?:[0-9a-f]+/web/)?installer")
+
+
 def _composer_installer(invocation: Invocation) -> bool:
     """The steps of composer's installer (getcomposer.org): ``curl -sS .../installer | php --
     --install-dir=DIR``, ``php -r "copy('https://getcomposer.org/installer', 'composer-setup.php');"``,
@@ -2016,7 +2029,7 @@ def _composer_installer(invocation: Invocation) -> bool:
         return True
     if args[:1] and args[0].endswith("composer-setup.php"):
         return True
-    return args[:1] == ("-r",) and len(args) > 1 and "composer-setup.php" in args[1]
+    return args[:1] == ("-r",) and len(args) > 1 and ("composer-setup.php" in args[1] or _COMPOSER_INSTALLER.search(args[1]) is not None)
 
 
 def _piped_into(command: object, script: shell.Script | None) -> bool:
