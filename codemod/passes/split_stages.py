@@ -183,8 +183,8 @@ class _Plan:
     package_sources: str = ""
     #: A package repository a RUN added is reached over https.
     https_sources: bool = False
-    #: A RUN that removes or moves package sources or keys (the builder's final ones may lack
-    #: the repository a runtime package came from).
+    #: Why the builder's final package sources may lack the repository a runtime package came
+    #: from (a RUN removes sources or keys; a repository named on the command line).
     sources_removed: str = ""
     #: Index in ``body`` of the first runtime step after the RUN that added a repository: where
     #: the package sources are copied (installs before it read the release's own sources).
@@ -980,7 +980,10 @@ def _classify_run(
                 if any("$" in n for n in names):
                     raise Decline(f"{describe(instruction)!r}: packages named by variables")
                 if any(a.startswith("--repository") or a == "-X" for a in invocation.args):
-                    plan.repositories = True  # packages from another repository than the release's
+                    # packages from another repository than the release's, named on the command
+                    # line: no package sources the runtime stage could copy hold it
+                    plan.repositories = True
+                    plan.sources_removed = plan.sources_removed or f"{describe(instruction)!r} names its repository on the command line (--repository), which is not in the builder's package sources"
                 target = next((a for a in invocation.args if a in ("-t", "--target-release", "--default-release") or a.startswith(("--target-release=", "--default-release="))), None)
                 if target is not None and "=" not in target:
                     at = invocation.args.index(target)
@@ -1041,7 +1044,7 @@ def _classify_run(
             # stage installs from them, not changed again.
             plan.repositories = True
             if program in ("rm", "mv"):
-                plan.sources_removed = describe(instruction)
+                plan.sources_removed = plan.sources_removed or f"{describe(instruction)!r} removes package sources or keys, so the builder's last ones may lack the repository"
             all_replayed = False
             continue
         if program in _ACCOUNTS:
@@ -1977,7 +1980,7 @@ def _sources_problem(family: str, plan: _Plan, model: Model, stage: Stage) -> st
     if family not in packages.PACKAGE_SOURCES:
         return f"this pass does not carry {family}'s package sources"
     if plan.sources_removed:
-        return f"{plan.sources_removed!r} removes package sources or keys, so the builder's last ones may lack that repository"
+        return plan.sources_removed
     if plan.runtime_image == model.image(stage):
         return ""
     release = plan.toolchain.release
