@@ -787,6 +787,8 @@ def _copy_stays(instruction: Instruction, model: Model, found: _Found, region: s
 
 #: Programs that prepare an environment for the install (a virtualenv, pip itself).
 _ENVIRONMENT_TOOLS = frozenset({"venv", "virtualenv", "ensurepip"})
+#: Tools whose ``config`` writes the user's configuration unless told ``--local`` (the project's).
+_USER_CONFIG = frozenset({"poetry", "composer", "bundle"})
 #: What ADD unpacks when it copies it from the build context.
 _ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".gz", ".bz2", ".xz")
 #: Programs with no effect on files (they print what they find).
@@ -1108,6 +1110,10 @@ def _split_point(found: _Found, model: Model, region: str, insert_dir: str) -> _
             return why
     # A tolerant prefetch runs alone, and the RUN stays as it is: what ran before the install
     # now runs after the prefetch too, which must not change what it does.
+    if not found.row.tolerant:
+        # The first command that cannot move (a cd when every one could).
+        ordered = sorted(zip(reasons, shown), key=lambda item: not item[0][0])
+        reasons, shown = [r for r, _ in ordered], [t for _, t in ordered]
     for (reason, before, at), text in zip(reasons, shown):
         if before.name in _NO_EFFECT and not before.redirects:
             continue
@@ -1421,6 +1427,8 @@ def _reads_sources(command: object, region: str = _BASE, cwd: str = _BASE) -> st
                 continue
         if program in ("npm", "yarn", "pnpm", "pip") and commands.positionals(invocation, BY_NAME["pip" if program == "pip" else "npm"])[:1] in (("cache",), ("config",)):
             continue  # the tool's own cache or configuration: no project file
+        if program in _USER_CONFIG and [a for a in invocation.args if not a.startswith("-")][:1] == ["config"] and not any(a in ("--local", "-l") for a in invocation.args):
+            continue  # the tool's configuration for the user (poetry, composer, bundle), not the project's
         if program in _ENVIRONMENT_TOOLS:
             continue  # a Python environment for the install to use
         if program == "rm" and all(a.startswith(("-", "/var/lib/apt", "/var/cache", "/tmp/")) for a in invocation.args):
