@@ -288,6 +288,11 @@ def _find(stage: Stage, model: Model) -> _Found | None:
             if brings:
                 words = _words(command)
                 destination = _resolve(words[-1], model.workdir(earlier)) if words else ""
+                if workdir.startswith(_BASE) and destination and not destination.startswith(_BASE):
+                    # no WORKDIR: the install runs in the base image's, where the table knows it
+                    known = _base_workdir(model, stage)
+                    if known is not None:
+                        workdir = _real(workdir, known)
                 inside = posixpath.relpath(workdir, destination) if destination else ".."
                 if inside.startswith(".."):
                     continue  # a folder copied elsewhere (COPY src /build/src): not the manifests
