@@ -94,6 +94,7 @@ _CHECKS = frozenset({"gpg", "gpgv", "gpg2", "gpgconf", "gpg-agent", "dirmngr", "
 #: Programs that add a package repository: a runtime package may come from it.
 _REPOSITORY_SETUP = frozenset({"apt-key", "add-apt-repository", "apt-add-repository"})
 #: Where package managers keep their sources, keys and settings.
+_PACKAGE_SETTINGS_DIRS = ("/etc/apt/apt.conf.d", "/etc/dpkg/dpkg.cfg.d")
 _PACKAGE_SOURCE_DIRS = ("/etc/apt", "/etc/apk", "/usr/share/keyrings", "/etc/yum.repos.d", "/etc/pki/rpm-gpg")
 #: Redirect targets that are not files of the image.
 _NOT_FILES = ("/dev/", "/proc/")
@@ -183,6 +184,9 @@ class _Plan:
     package_sources: str = ""
     #: A package repository a RUN added is reached over https.
     https_sources: bool = False
+    #: A RUN tells apt to keep what it downloads (for a cache mount): the runtime stage's installs,
+    #: which have no such mount, remove the downloads themselves.
+    keeps_downloads: bool = False
     #: Why the builder's final package sources may lack the repository a runtime package came
     #: from (a RUN removes sources or keys; a repository named on the command line).
     sources_removed: str = ""
@@ -357,6 +361,8 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
                     plan.dir_owners.setdefault(path, owner)
             continue
         raise Decline(f"{describe(instruction)!r}: an instruction this pass does not place")
+    if plan.keeps_downloads:
+        body[:] = [_cleaning_downloads(item) for item in body]
     plan.body = body
     plan.carry_at = last_carried if carry_before is None else min(last_carried, carry_before)
     build = _build_context(tree, context)
@@ -1039,6 +1045,13 @@ def _classify_run(
         in_place_edit = program == "sed" and any(a == "--in-place" or a.startswith("--in-place=") or re.fullmatch(r"-[nrEsu]*i\S*", a) for a in args)
         named = [_resolve(_expanded(a, model, instruction), cwd) for a in _path_args(invocation)] if program in _FILE_OPS or in_place_edit else []
         touched = [p for p in written + named if not p.startswith(_NOT_FILES)]
+        if touched and all(_inside(p, list(_PACKAGE_SETTINGS_DIRS)) for p in touched) and program in ("rm", "echo", "printf", "tee", "cat"):
+            # apt's and dpkg's settings (a proxy, no recommends, keeping downloads for a cache
+            # mount): made again, so the runtime stage's installs run as the builder's did.
+            replay_commands.append(_text_of(invocation, instruction, step))
+            if program == "rm" or "Keep-Downloaded-Packages" in instruction.text:
+                plan.keeps_downloads = True
+            continue
         if touched and all(_inside(p, list(_PACKAGE_SOURCE_DIRS)) for p in touched):
             # The package sources and their keys: copied from the builder where the runtime
             # stage installs from them, not changed again.
@@ -2061,6 +2074,14 @@ def _redirect_targets(invocation: Invocation, cwd: str, model: Model, instructio
             raise Decline(f"{describe(instruction)!r}: {invocation.display!r} writes to a file named by a variable")
         found.append(path)
     return found
+
+
+def _cleaning_downloads(item: Instruction | tuple[str, ...]) -> Instruction | tuple[str, ...]:
+    """An apt install of the runtime stage that also removes the packages apt downloaded."""
+    if isinstance(item, Instruction) or "rm -rf /var/lib/apt/lists/*" not in item or "apt-get clean" in item:
+        return item
+    at = item.index("rm -rf /var/lib/apt/lists/*")
+    return (*item[:at], "apt-get clean", *item[at:])
 
 
 def _install_commands(family: str, names: list[str], recommends: bool = False, program: str = "yum") -> list[str]:
