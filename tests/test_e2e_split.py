@@ -163,6 +163,12 @@ SAMPLES = {
             " sources to install unrar, and not gcc",
         ),
         Sample(
+            "split-python-apt-cache-mount", "python:3.11", "python:3.11-slim",
+            "the cache-mount idiom: a RUN removes docker-clean and tells apt to keep its downloads, the apt-get"
+            " install (gcc, and jq, which the program runs) has cache mounts for apt's cache and lists: the"
+            " runtime stage makes the settings again and, without the mounts, removes the downloads itself",
+        ),
+        Sample(
             "split-python-owner-after-code", "python:3.11", "python:3.11-slim",
             "a file made at build time by the application's own code (as collectstatic does), then a user"
             " made to own the application directory (chown -R after the code ran); the program writes there",
