@@ -230,13 +230,14 @@ INSTALLS: tuple[Install, ...] = (
     ),
     Install(
         "java", "gradle", ("build",),
-        required=(("build.gradle", "build.gradle.kts"),),
-        optional=("settings.gradle", "settings.gradle.kts", "gradle.properties"),
+        # a build that builds has one of them (a build file, or settings naming subprojects)
+        required=(("build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts"),),
+        optional=("gradle.properties",),
         # the wrapper (gradle/wrapper) and the version catalog (gradle/libs.versions.toml)
         optional_dirs=("gradle",),
         moves=False, more=True,
         dependency_only="gradle dependencies",
-        needs_context="a Gradle build reads settings, wrapper and subprojects that only the build context shows",
+        assumption="the build has no subprojects, buildSrc, included builds or version catalog (their files are copied only with the build context)",
         tolerant=True,
         fetches_more=True,
     ),

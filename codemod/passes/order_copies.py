@@ -200,7 +200,15 @@ def _literal_sources(tree: Dockerfile) -> list[str]:
 
 
 def _words(command: Command) -> list[str] | None:
-    """COPY/ADD arguments when written plainly (no quotes, escapes or variables)."""
+    """COPY/ADD arguments when written plainly (no quotes, escapes or variables), or in the JSON
+    form with values that need no quoting."""
+    if command.form == "exec":
+        from ..cst import form_values
+
+        values = list(form_values(command, "\\"))
+        if any(not v or any(ch.isspace() or ch in "\"'\\`$" for ch in v) for v in values):
+            return None
+        return values
     if command.form != "words":
         return None
     words = [p.text for p in command.args]
@@ -296,7 +304,7 @@ def _find(stage: Stage, model: Model) -> _Found | None:
                 inside = posixpath.relpath(workdir, destination) if destination else ".."
                 if inside.startswith(".."):
                     continue  # a folder copied elsewhere (COPY src /build/src): not the manifests
-                if not row.moves and _has_dependency_step(body[:back], row, model):
+                if not row.moves and (_has_dependency_step(body[:back], row, model) or _own_prefetch(body[:back], row, model, workdir)):
                     break
                 return _Found(stage, earlier, instruction, invocation, row, tuple(body[back + 1:position]), workdir)
             break
@@ -377,6 +385,20 @@ def _has_dependency_step(before: list[Instruction], row: Install, model: Model) 
             if program in GOAL_VALUE_OPTIONS:
                 positional = goals(program, args)
             if invocation.program == program and positional[: len(wanted)] == wanted and options <= set(invocation.args):
+                return True
+    return False
+
+
+def _own_prefetch(before: list[Instruction], row: Install, model: Model, workdir: str) -> bool:
+    """The file already copies the manifests on their own and runs the tool on them before the
+    sources (a prefetch of its own, such as ``./gradlew downloadRepos``)."""
+    copied = False
+    for instruction in before:
+        if instruction.word in ("copy", "add") and _copies_manifests(instruction, row, model, workdir):
+            copied = True
+        elif copied and instruction.word == "run":
+            step = model.step(instruction)
+            if step is not None and any(i.program == row.program for i in step.invocations):
                 return True
     return False
 
@@ -467,6 +489,10 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
                 decline(f"{describe(between)!r} stands between them and cannot stay after the install: {stay}")
             else:
                 decline(f"{describe(between)!r} stands between them and {reason}")
+            return None
+        owner_change = _made_by_workdir_instead(between, copy, destination, model)
+        if owner_change:
+            decline(f"{describe(between)!r} stands between them and {owner_change}")
             return None
         for kept, effect in staying:
             clash = _clash(kept, effect, between, model)
@@ -701,6 +727,40 @@ class _Stay:
     relative: bool = False
     #: It is a WORKDIR (what moves from after it would run in another folder).
     workdir: bool = False
+
+
+def _made_by_workdir_instead(workdir: Instruction, copy: Instruction, destination: str, model: Model) -> str:
+    """Why a WORKDIR moved before the source COPY would change the owner of the directory the
+    COPY made ("" when it cannot): moved first, the WORKDIR makes it (as root, or as the USER
+    in BuildKit) and the COPY no longer does (with --chown, the directory is the chown user's)."""
+    if workdir.word != "workdir" or workdir.command is None:
+        return ""
+    written = " ".join(p.text for p in workdir.command.args).strip()
+    if not written or any(ch in written for ch in "$\"'`\\ "):
+        return ""
+    path = _resolve(written, model.workdir(workdir))
+    if not _inside(path, destination) or path.startswith(_BASE):
+        return ""
+    owner = _flag_value(copy, "chown")
+    copy_owner = owner.split(":", 1)[0] if owner else "root"
+    maker = model.user(workdir) or "root"
+    if {copy_owner, maker} <= {"root", "0"}:
+        return ""
+    stage = next((s for s in model.stages if any(i is copy for i in s.body)), None)
+    if stage is not None and not model.in_final_image(stage):
+        later = [i for i in stage.body if i.word == "run" and stage.body.index(i) > stage.body.index(copy)]
+        if all((model.user(i) or "root") in ("root", "0") for i in later):
+            return ""  # root builds there whoever owns the directory, and no image holds it
+    return (
+        f"would make {path} before {describe(copy)!r} does: the directory would then belong to "
+        f"{'root' if maker in ('root', '0') else 'root (or ' + maker + ' in BuildKit)'}, not to {copy_owner} as it does now"
+    )
+
+
+def _flag_value(instruction: Instruction, name: str) -> str | None:
+    command = instruction.command
+    value = command.flag(name) if command is not None else None
+    return value if isinstance(value, str) else None
 
 
 def _install_names(found: _Found) -> tuple[set[str], tuple[str, ...]]:
