@@ -93,8 +93,9 @@ _NEUTRAL = frozenset({"echo", "printf", "true", ":", "set", "export", "unset", "
 _CHECKS = frozenset({"gpg", "gpgv", "gpg2", "gpgconf", "gpg-agent", "dirmngr", "sha256sum", "sha1sum", "sha512sum", "md5sum", "cksum", "file", "stat", "du", "df", "grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut", "awk", "jq", "xargs", "find", "readlink", "dirname", "basename", "nproc", "getconf", "dpkg-architecture", "dpkg-query", "tput", "yes", "seq", "mktemp"})
 #: Programs that add a package repository: a runtime package may come from it.
 _REPOSITORY_SETUP = frozenset({"apt-key", "add-apt-repository", "apt-add-repository"})
-#: Where package managers keep their sources, keys and settings.
+#: Where apt and dpkg keep their settings (made again in the runtime stage).
 _PACKAGE_SETTINGS_DIRS = ("/etc/apt/apt.conf.d", "/etc/dpkg/dpkg.cfg.d")
+#: Where package managers keep their sources and keys (copied from the builder where needed).
 _PACKAGE_SOURCE_DIRS = ("/etc/apt", "/etc/apk", "/usr/share/keyrings", "/etc/yum.repos.d", "/etc/pki/rpm-gpg")
 #: Redirect targets that are not files of the image.
 _NOT_FILES = ("/dev/", "/proc/")
@@ -189,7 +190,7 @@ class _Plan:
     keeps_downloads: bool = False
     #: Why the builder's final package sources may lack the repository a runtime package came
     #: from (a RUN removes sources or keys; a repository named on the command line).
-    sources_removed: str = ""
+    sources_lack: str = ""
     #: Index in ``body`` of the first runtime step after the RUN that added a repository: where
     #: the package sources are copied (installs before it read the release's own sources).
     sources_at: int | None = None
@@ -989,7 +990,7 @@ def _classify_run(
                     # packages from another repository than the release's, named on the command
                     # line: no package sources the runtime stage could copy hold it
                     plan.repositories = True
-                    plan.sources_removed = plan.sources_removed or f"{describe(instruction)!r} names its repository on the command line (--repository), which is not in the builder's package sources"
+                    plan.sources_lack = plan.sources_lack or f"{describe(instruction)!r} names its repository on the command line (--repository), which is not in the builder's package sources"
                 target = next((a for a in invocation.args if a in ("-t", "--target-release", "--default-release") or a.startswith(("--target-release=", "--default-release="))), None)
                 if target is not None and "=" not in target:
                     at = invocation.args.index(target)
@@ -1057,7 +1058,7 @@ def _classify_run(
             # stage installs from them, not changed again.
             plan.repositories = True
             if program in ("rm", "mv"):
-                plan.sources_removed = plan.sources_removed or f"{describe(instruction)!r} removes package sources or keys, so the builder's last ones may lack the repository"
+                plan.sources_lack = plan.sources_lack or f"{describe(instruction)!r} removes package sources or keys, so the builder's last ones may lack the repository"
             all_replayed = False
             continue
         if program in _ACCOUNTS:
@@ -1992,8 +1993,8 @@ def _sources_problem(family: str, plan: _Plan, model: Model, stage: Stage) -> st
     the same image, or the same Debian or Ubuntu release)."""
     if family not in packages.PACKAGE_SOURCES:
         return f"this pass does not carry {family}'s package sources"
-    if plan.sources_removed:
-        return plan.sources_removed
+    if plan.sources_lack:
+        return plan.sources_lack
     if plan.runtime_image == model.image(stage):
         return ""
     release = plan.toolchain.release
