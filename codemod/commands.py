@@ -59,6 +59,8 @@ class Unreadable:
     #: "script" (a file of commands), "stdin" (a shell reading commands from its input),
     #: "program" (a program the tables do not know), "text" (shell text beyond the reader).
     kind: str
+    #: For "program": the program as written (``configure`` as ``./configure``).
+    program: str = ""
 
 
 #: ``Invocation(...)`` without the frozen dataclass's __init__: every simple command of every RUN
@@ -183,9 +185,9 @@ def _unwrap(
     if program.endswith((".sh", ".bash")):
         unreadable.append(Unreadable(f"it runs the script {words[at]}", "script"))
     elif "/" in words[at] and program not in NEVER_USE_INDEX and not _manager_program(program):
-        unreadable.append(Unreadable(f"it runs {words[at]}, a program this pass cannot read", "program"))
+        unreadable.append(Unreadable(f"it runs {words[at]}, a program this pass cannot read", "program", words[at]))
     elif not known(program):
-        unreadable.append(Unreadable(f"it runs `{program}`, a program whose use of package managers is unknown", "program"))
+        unreadable.append(Unreadable(f"it runs `{program}`, a program whose use of package managers is unknown", "program", program))
 
 
 def _shell(program: str, args: tuple[str, ...], command: shell.SimpleCommand | None, sudo: bool, depth: int, found: list[Invocation], unreadable: list[Unreadable]) -> None:

@@ -490,7 +490,7 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
             else:
                 decline(f"{describe(between)!r} stands between them and {reason}")
             return None
-        owner_change = _made_by_workdir_instead(between, copy, destination, model)
+        owner_change = _made_by_workdir_instead(between, copy, destination, model, found.stage)
         if owner_change:
             decline(f"{describe(between)!r} stands between them and {owner_change}")
             return None
@@ -729,7 +729,7 @@ class _Stay:
     workdir: bool = False
 
 
-def _made_by_workdir_instead(workdir: Instruction, copy: Instruction, destination: str, model: Model) -> str:
+def _made_by_workdir_instead(workdir: Instruction, copy: Instruction, destination: str, model: Model, stage: Stage) -> str:
     """Why a WORKDIR moved before the source COPY would change the owner of the directory the
     COPY made ("" when it cannot): moved first, the WORKDIR makes it (as root, or as the USER
     in BuildKit) and the COPY no longer does (with --chown, the directory is the chown user's)."""
@@ -741,26 +741,19 @@ def _made_by_workdir_instead(workdir: Instruction, copy: Instruction, destinatio
     path = _resolve(written, model.workdir(workdir))
     if not _inside(path, destination) or path.startswith(_BASE):
         return ""
-    owner = _flag_value(copy, "chown")
+    owner = copy.command.flag("chown") if copy.command is not None else None
     copy_owner = owner.split(":", 1)[0] if owner else "root"
     maker = model.user(workdir) or "root"
     if {copy_owner, maker} <= {"root", "0"}:
         return ""
-    stage = next((s for s in model.stages if any(i is copy for i in s.body)), None)
-    if stage is not None and not model.in_final_image(stage):
-        later = [i for i in stage.body if i.word == "run" and stage.body.index(i) > stage.body.index(copy)]
-        if all((model.user(i) or "root") in ("root", "0") for i in later):
+    if not model.in_final_image(stage):
+        later = stage.body[stage.body.index(copy) + 1:]
+        if all((model.user(i) or "root") in ("root", "0") for i in later if i.word == "run"):
             return ""  # root builds there whoever owns the directory, and no image holds it
     return (
         f"would make {path} before {describe(copy)!r} does: the directory would then belong to "
         f"{'root' if maker in ('root', '0') else 'root (or ' + maker + ' in BuildKit)'}, not to {copy_owner} as it does now"
     )
-
-
-def _flag_value(instruction: Instruction, name: str) -> str | None:
-    command = instruction.command
-    value = command.flag(name) if command is not None else None
-    return value if isinstance(value, str) else None
 
 
 def _install_names(found: _Found) -> tuple[set[str], tuple[str, ...]]:
@@ -1522,6 +1515,18 @@ _GRADLE_VALUE_OPTIONS = GOAL_VALUE_OPTIONS["gradle"]
 _GRADLE_ELSEWHERE = frozenset({"-p", "--project-dir", "-b", "--build-file", "-c", "--settings-file", "--include-build"})
 
 
+def _options(args: tuple[str, ...], values: frozenset[str], dropped: tuple[str, ...] = ()) -> list[str]:
+    """A build tool's options with their values (not its goals), less the ``dropped`` ones."""
+    kept: list[str] = []
+    for n, arg in enumerate(args):
+        previous = args[n - 1] if n else ""
+        if previous in dropped or arg in dropped:
+            continue
+        if arg.startswith("-") or previous in values:
+            kept.append(arg)
+    return kept
+
+
 def _wrapper(found: _Found) -> tuple[str, tuple[str, ...]] | None:
     """A build tool's wrapper script as the command writes it (``./gradlew``) and the folders it
     needs; None when the command runs the tool itself, or names the script with a variable or
@@ -1568,17 +1573,12 @@ def _dependency_only(found: _Found, directory: str = "", more: list[str] | None 
     text = base
     if row.program == "gradle":
         # The original's options (--no-daemon, --offline, properties), not its tasks nor -x.
-        args = found.invocation.args
-        carried = [
-            a for n, a in enumerate(args)
-            if (a.startswith("-") and a not in ("-x", "--exclude-task") or n and args[n - 1] in _GRADLE_VALUE_OPTIONS)
-            and not (n and args[n - 1] in ("-x", "--exclude-task"))
-        ]
+        carried = _options(found.invocation.args, _GRADLE_VALUE_OPTIONS, dropped=("-x", "--exclude-task"))
         text = " ".join([base.split()[0], *(shlex.quote(a) for a in carried), *base.split()[1:]])
     if row.program == "mvn":
         # The original's options (offline, repository, settings, profiles), not its goals.
         args = found.invocation.args
-        carried = [a for n, a in enumerate(args) if a.startswith("-") or (n and args[n - 1] in _MAVEN_VALUE_OPTIONS)]
+        carried = _options(args, _MAVEN_VALUE_OPTIONS)
         if not any(a in ("-B", "--batch-mode") for a in args):
             carried.insert(0, "-B")  # no prompts, no progress lines: the output is all the difference
         text = " ".join([base.split()[0], *(shlex.quote(a) for a in carried), *base.split()[1:]])

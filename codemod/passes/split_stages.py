@@ -138,11 +138,6 @@ _CA_BUNDLE = {"debian": "/etc/ssl/certs/ca-certificates.crt", "ubuntu": "/etc/ss
 
 
 
-#: Why a RUN's ``./configure`` is not read (``commands._unwrap``): after ``phpize`` in the same
-#: directory it is the extension's build, which this pass reads for php.
-_PHPIZE_CONFIGURE = "it runs ./configure, a program this pass cannot read"
-
-
 class Decline(Exception):
     """The pass is not sure: the message says why."""
 
@@ -938,8 +933,9 @@ def _classify_run(
     blind = [
         u for u in step.unreadable
         if not (u.kind == "stdin" and setup_scripts)
-        and not (u.kind == "program" and (_unknown_program(u.reason) in _CHECKS or _unknown_program(u.reason) in _BUILD_PROGRAMS.get(eco, frozenset()) or (_unknown_program(u.reason) in ("venv", "virtualenv") and _venv_dirs(instruction, model))))
-        and not (eco == "php" and u.reason == _PHPIZE_CONFIGURE and any(i.program == "phpize" for i in step.invocations))
+        and not (u.kind == "program" and (u.program in _CHECKS or u.program in _BUILD_PROGRAMS.get(eco, frozenset()) or (u.program in ("venv", "virtualenv") and _venv_dirs(instruction, model))))
+        # the configure script phpize writes: the extension's build, read below
+        and not (eco == "php" and u.program == "./configure" and any(i.program == "phpize" for i in step.invocations))
     ]
     if blind:
         raise Decline(f"{describe(instruction)!r}: {blind[0].reason}; its effect at run time cannot be told")
@@ -1601,11 +1597,6 @@ def _library_like(name: str) -> bool:
     """A package named after a library (``libssl3``, ``libpq5``) rather than a program."""
     bare = packages.package_name("apt", name)
     return bare.startswith("lib") or bare.endswith(("-dev", "-common")) or bool(re.search(r"\d+(\.\d+)*[a-z]?(t64)?$", bare)) and not bare.startswith(("bzip2", "python", "perl", "ruby", "php", "openjdk", "gcc", "g++"))
-
-
-def _unknown_program(reason: str) -> str:
-    match = re.search(r"`([^`]+)`", reason)
-    return match.group(1) if match else ""
 
 
 def _runs_program(invocation: Invocation) -> bool:
