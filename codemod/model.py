@@ -21,7 +21,7 @@ from typing import Callable, Iterator
 
 from . import buildkit, commands, shell, steps
 from .cst import Command, Dockerfile, Instruction, Part, form_values, values
-from .knowledge import managers
+from .knowledge import images, managers
 from .knowledge.managers import PIP_NO_CACHE_DIR_SINCE, Manager
 
 #: Names BuildKit reserves (its ReservedStageName check).
@@ -149,6 +149,10 @@ class _Scope:
     shell: tuple[str, ...] = DEFAULT_SHELL
     #: A USER instruction was seen (``user`` is None when its value is not known).
     user_set: bool = False
+    #: The WORKDIR is not known: a variable this model cannot expand, or a relative path on a
+    #: base image whose own WORKDIR the image table does not know (``workdir`` is then None,
+    #: which otherwise means the base image's WORKDIR itself).
+    workdir_unknown: bool = False
 
 
 class Model:
@@ -356,9 +360,9 @@ class Model:
         for stage in self.stages:
             base = self.base_of(stage)
             inherited = after.get(base.index) if base is not None else None
-            scope = _Scope(dict(inherited.env), inherited.workdir, inherited.user, inherited.shell, inherited.user_set) if inherited else _Scope()
+            scope = _Scope(dict(inherited.env), inherited.workdir, inherited.user, inherited.shell, inherited.user_set, inherited.workdir_unknown) if inherited else _Scope()
             # One snapshot shared by every instruction until something changes the scope.
-            snapshot = _Scope(scope.env, scope.workdir, scope.user, scope.shell, scope.user_set)
+            snapshot = _Scope(scope.env, scope.workdir, scope.user, scope.shell, scope.user_set, scope.workdir_unknown)
             for instruction in stage.instructions:
                 scopes[id(instruction)] = snapshot
                 if instruction.word not in _SCOPE_WORDS:
@@ -384,17 +388,26 @@ class Model:
                     if path is not None and len(path) >= 2 and path[0] == path[-1] and path[0] in "'\"" and path[0] not in path[1:-1]:
                         path = path[1:-1]  # WORKDIR "/app": BuildKit's word processing removes the quotes
                     if path is None:
-                        scope.workdir = None
+                        scope.workdir, scope.workdir_unknown = None, True
                     elif path.startswith("/"):
-                        scope.workdir = path
+                        scope.workdir, scope.workdir_unknown = path, False
                     elif scope.workdir is not None:
                         scope.workdir = scope.workdir.rstrip("/") + "/" + path
+                    elif not scope.workdir_unknown:
+                        # relative to the base image's own WORKDIR ("/" when it sets none)
+                        image = self.image(stage)
+                        ref = images.parse_image(image) if image else None
+                        known = images.image_workdir(ref) if ref is not None else None
+                        if known is None:
+                            scope.workdir_unknown = True
+                        else:
+                            scope.workdir = known.rstrip("/") + "/" + path
                 elif name == "user" and command.args:
                     scope.user = _expand(command.args[0].text, scope.env)
                     scope.user_set = True
                 elif name == "shell" and command.form == "exec":
                     scope.shell = form_values(command, instruction.escape)
-                snapshot = _Scope(scope.env, scope.workdir, scope.user, scope.shell, scope.user_set)
+                snapshot = _Scope(scope.env, scope.workdir, scope.user, scope.shell, scope.user_set, scope.workdir_unknown)
             after[stage.index] = scope
         return scopes
 
@@ -415,6 +428,11 @@ class Model:
         """The WORKDIR ``instruction`` runs in; None when the base image decides."""
         scope = self._scopes.get(id(instruction))
         return scope.workdir if scope else None
+
+    def workdir_unknown(self, instruction: Instruction) -> bool:
+        """Whether the WORKDIR ``instruction`` runs in is not known (see ``_Scope``)."""
+        scope = self._scopes.get(id(instruction))
+        return scope.workdir_unknown if scope else False
 
     def user(self, instruction: Instruction) -> str | None:
         scope = self._scopes.get(id(instruction))

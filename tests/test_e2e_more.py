@@ -72,14 +72,14 @@ SAMPLES = {
     for s in (
         Sample(
             "java-maven", "localhost/maven:3-eclipse-temurin-17", "src/main/java/org/example/App.java", "pom.xml",
-            "mvn -o", "mvn dependency:go-offline || true", "mvn dependency:go-offline",
-            declined="and this stage's files are the final image's",
+            "mvn -o", "mvn -B -o -q -Dmaven.repo.local=/usr/share/maven-repo dependency:go-offline || true",
+            "mvn -B -o -q -Dmaven.repo.local=/usr/share/maven-repo dependency:go-offline",
+            prefetch_fails_with="No plugin found for prefix 'dependency'",
         ),
         Sample(
             "rust-cargo", "localhost/rust:1.63", "src/main.rs", "Cargo.toml Cargo.lock",
             "cargo build", "mkdir -p src && echo 'fn main() {}' > src/main.rs && cargo fetch || true; rm -rf src",
             "mkdir -p src && echo 'fn main() {}' > src/main.rs && cargo fetch && rm -rf src",
-            declined="and this stage's files are the final image's",
         ),
         Sample(
             "php-composer", "localhost/php:8.2-cli", "src/Greeter.php", "composer.json composer.lock",

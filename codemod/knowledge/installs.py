@@ -53,6 +53,9 @@ class Install:
     #: The dependency-only step downloads more than the build itself would (every plugin, every
     #: target's crates): only in a stage whose files do not reach the final image.
     fetches_more: bool = False
+    #: Where the tool keeps what it downloads (named when a prefetch that resolves more than the
+    #: build runs in the final image).
+    cache: str = ""
 
 
 INSTALLS: tuple[Install, ...] = (
@@ -209,6 +212,7 @@ INSTALLS: tuple[Install, ...] = (
         assumption="pom.xml lists no modules (a multi-module build's prefetch needs every module's pom)",
         tolerant=True,
         fetches_more=True,
+        cache="the local repository, ~/.m2/repository",
     ),
     Install(
         "java", "mvn", ("install",),
@@ -218,6 +222,7 @@ INSTALLS: tuple[Install, ...] = (
         assumption="pom.xml lists no modules (a multi-module build's prefetch needs every module's pom)",
         tolerant=True,
         fetches_more=True,
+        cache="the local repository, ~/.m2/repository",
     ),
     Install(
         "java", "mvn", ("verify",),
@@ -227,6 +232,7 @@ INSTALLS: tuple[Install, ...] = (
         assumption="pom.xml lists no modules (a multi-module build's prefetch needs every module's pom)",
         tolerant=True,
         fetches_more=True,
+        cache="the local repository, ~/.m2/repository",
     ),
     Install(
         "java", "gradle", ("build",),
@@ -240,6 +246,7 @@ INSTALLS: tuple[Install, ...] = (
         assumption="the build has no subprojects, buildSrc, included builds or version catalog (their files are copied only with the build context)",
         tolerant=True,
         fetches_more=True,
+        cache="the Gradle user home's caches, ~/.gradle/caches",
     ),
     Install(
         "dotnet", "dotnet", ("restore",),
@@ -260,6 +267,7 @@ INSTALLS: tuple[Install, ...] = (
         tolerant=True,
         then="rm -rf src",
         fetches_more=True,
+        cache="cargo's registry, $CARGO_HOME/registry",
     ),
 )
 

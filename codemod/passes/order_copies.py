@@ -456,6 +456,10 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     if tree.escape != "\\" or not model.posix_shell(install):
         decline("its shell is not a POSIX shell (SHELL, or the backtick escape of Windows images)")
         return None
+    unknown = next((i for i in (copy, *found.between, install) if model.workdir_unknown(i)), None)
+    if unknown is not None:
+        decline(f"{describe(unknown)!r} runs in a WORKDIR this pass cannot tell (a variable it cannot read, or a relative path on an image whose own WORKDIR it does not know)")
+        return None
     copy_command = copy.command
     assert copy_command is not None
     flags = [p.flag for p in copy_command.flags]
@@ -471,6 +475,9 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     region = _real(destination, base_workdir)
     moved: list[Instruction] = []
     staying: list[tuple[Instruction, _Stay]] = []
+    #: A WORKDIR that moves after the manifests' COPY (which makes its directory, as the source
+    #: COPY does with --chown), not before it.
+    workdir_after: Instruction | None = None
     for between in found.between:
         stay = _stay(between, model, found, region)
         reason = _why_not_movable(between, model, copy, region)
@@ -492,8 +499,13 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
             return None
         owner_change = _made_by_workdir_instead(between, copy, destination, model, found.stage)
         if owner_change:
-            decline(f"{describe(between)!r} stands between them and {owner_change}")
-            return None
+            if _after_manifests(between, found, model, words[-1]):
+                # The manifests' COPY (absolute, with the same --chown) makes the directory as
+                # the source COPY did, and the WORKDIR after it finds it made.
+                workdir_after = between
+            else:
+                decline(f"{describe(between)!r} stands between them and {owner_change}")
+                return None
         for kept, effect in staying:
             clash = _clash(kept, effect, between, model)
             if clash:
@@ -515,13 +527,19 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     if found.row.needs_context and build is None:
         decline(f"without the build context: {found.row.needs_context}")
         return None
+    # In the final image, a prefetch that resolves more than the build (every plugin, every
+    # target's crates) leaves that in the tool's download cache too: said, as the download
+    # caches are what a refactoring may fill (``verify`` does not compare them).
+    cache_note = ""
     if found.row.fetches_more and model.in_final_image(found.stage):
-        decline(
-            f"{_dependency_only(found)!r} downloads more than the build uses (every plugin or target's dependencies), "
-            "and this stage's files are the final image's, so the image would hold them too (in a stage the final "
-            "image only copies from, it is added)"
+        cache = found.row.cache
+        local = next((a.split("=", 1)[1] for a in found.invocation.args if a.startswith("-Dmaven.repo.local=")), "")
+        if found.row.program == "mvn" and local:
+            cache = f"the local repository, {local}"
+        cache_note = (
+            f"; this stage is the final image, so its download cache ({cache}) also keeps what "
+            f"{_dependency_only(found).split(' && ')[-1].split(' ||')[0].split(';')[0]!r} resolves beyond the build"
         )
-        return None
     source = _source_dir(words[:-1])
     if source is None:
         decline("the COPY has several directory sources, and this pass cannot tell which holds the manifests")
@@ -591,6 +609,9 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
         decline("the instructions it would write do not parse")
         return None
 
+    if workdir_after is not None and not any(i.word == "copy" for i in inserted[:-1]):
+        decline(f"{describe(workdir_after)!r} stands between them and would make {found.workdir} before {describe(copy)!r} does (the manifests are copied already: no COPY of them makes it first)")
+        return None
     kept_install: Instruction | None = install
     if run_.rest != install.text:
         kept_install = None if run_.rest is None else reparse(install, run_.rest)
@@ -607,12 +628,21 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
         if instruction is copy:
             # The comment and blank lines above the COPY stay where they are: above the block
             # that now comes first (the diff shows only the new lines).
-            block = [_without_blank_lines(i) for i in moved] + list(inserted)
+            block = [_without_blank_lines(i) for i in moved]
+            origins: list[Instruction | None] = list(moved)  # what each entry of the block was (None: new)
+            if workdir_after is not None:
+                # the manifests' COPY first makes the WORKDIR's directory, as the source COPY did
+                at = moved.index(workdir_after)
+                block[at:at] = inserted[:-1]
+                origins[at:at] = [None] * len(inserted[:-1])
+                block += inserted[-1:]
+            else:
+                block += inserted
             block[0] = block[0].with_changes(leading=copy.leading + block[0].leading)
             order.extend(block)
             bare_copy = copy.with_changes(leading=())
             order.append(bare_copy)
-            same = [(new, old) for new, old in zip(block, moved) if new is not old] + [(bare_copy, copy)]
+            same = [(new, old) for new, old in zip(block, origins) if old is not None and new is not old] + [(bare_copy, copy)]
         elif id(instruction) in moved_set:
             continue
         elif instruction is install:
@@ -660,6 +690,7 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
     before = {id(i) for i in tree.instructions}
     moved_ids = {id(i) for i in moved}
     made = tuple(i for i in order if id(i) not in before or id(i) in moved_ids)
+    explanation += cache_note
     proposal = Proposal(explanation, REVIEW, (copy, install, *moved), made, same=tuple(same))
     return Outcome(tree.with_changes(instructions=tuple(order)), [proposal], [], [ignore_edit] if ignore_edit else [])
 
@@ -727,6 +758,20 @@ class _Stay:
     relative: bool = False
     #: It is a WORKDIR (what moves from after it would run in another folder).
     workdir: bool = False
+
+
+def _after_manifests(workdir: Instruction, found: _Found, model: Model, written: str) -> bool:
+    """Whether a WORKDIR that would make the source COPY's directory can move after the
+    manifests' COPY instead: the COPY's destination is written absolute (so is theirs), the
+    WORKDIR is where the install runs, and nothing after it that moves writes or runs."""
+    if not written.startswith("/") or "$" in written:
+        return False
+    if workdir.command is None:
+        return False
+    if _resolve(" ".join(p.text for p in workdir.command.args).strip(), model.workdir(workdir)) != found.workdir:
+        return False
+    later = found.between[found.between.index(workdir) + 1:]
+    return all(i.word in ("env", "arg", "label", "user", "expose", "maintainer") for i in later)
 
 
 def _made_by_workdir_instead(workdir: Instruction, copy: Instruction, destination: str, model: Model, stage: Stage) -> str:

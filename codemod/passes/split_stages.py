@@ -270,6 +270,15 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
     platform = _flag(stage.from_instruction, "platform") or ""
     if "BUILDPLATFORM" in platform and chain.ecosystem in _INTERPRETED:
         raise Decline("FROM --platform=$BUILDPLATFORM: the image is the build machine's, and so are the installed modules; a runtime stage for the target platform would not run them")
+    # A WORKDIR named by the toolchain image's own variables ($GOPATH) is written again as it
+    # is; one named by another variable, or relative on an image whose WORKDIR is not known,
+    # would be guessed.
+    image_env = {**runtimes.IMAGE_ENV.get((chain.ecosystem, "*"), {}), **runtimes.IMAGE_ENV.get((chain.ecosystem, release.family or ""), {})}
+    unknown = None
+    if not all(_named_by_image(i, image_env) for i in stage.body if i.word == "workdir"):
+        unknown = next((i for i in stage.body if model.workdir_unknown(i) and i.word != "workdir"), None)
+    if unknown is not None:
+        raise Decline(f"{describe(unknown)!r} runs in a WORKDIR this pass cannot tell (a variable it cannot read, or a relative path on an image whose own WORKDIR it does not know)")
     plan = _Plan(chain, runtime_image)
     if chain.why and chain.runtime:
         plan.assumed.append(chain.why)
@@ -1812,6 +1821,17 @@ def _global_replay_problem(invocation: Invocation, instruction: Instruction, mod
             if run.program in ("npm", "yarn", "pnpm", "composer") and words[:1] == ["config"]:
                 return "without the settings `" + run.display + "` makes"
     return ""
+
+
+def _named_by_image(workdir: Instruction, image_env: dict[str, str]) -> bool:
+    """A WORKDIR that is absolute, or starts with a variable of the toolchain image's own
+    (``$GOPATH/src/x``) and names no other."""
+    command = workdir.command
+    written = command.args[0].text if command is not None and command.args else ""
+    if written.startswith("/") and "$" not in written:
+        return True
+    names = set(re.findall(r"\$\{?(\w+)", written))
+    return written.startswith("$") and bool(names) and names <= set(image_env)
 
 
 def _global_install(invocation: Invocation) -> bool:
