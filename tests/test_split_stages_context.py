@@ -155,3 +155,53 @@ def test_newest_alpine_by_version() -> None:
     assert chain is not None and chain.runtime == "alpine:3.20"
     floating = toolchain(parse_image("golang:alpine"))
     assert floating is not None and floating.runtime is None
+
+
+def test_ruby_gemfile_without_lock_names_sqlite3(tmp_path: Path) -> None:
+    text, why = _split(tmp_path, """\
+FROM ruby:3.1-bookworm
+WORKDIR /app
+COPY . .
+RUN bundle install
+CMD ["bundle", "exec", "rails", "server", "-b", "0.0.0.0"]
+""", {"Gemfile": "source 'https://rubygems.org'\ngem 'rails', '~> 7.0'\ngem \"sqlite3\", \"~> 1.4\"\n", "app.rb": "puts 1\n"})
+    assert "libsqlite3-0" in text.split("AS runtime\n", 1)[1]
+    assert "Gemfile" in why
+
+
+NODE_PUPPETEER = """\
+FROM node:20-bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends chromium && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+CMD ["node", "index.js"]
+"""
+
+
+def test_puppeteer_download_in_the_home_is_carried(tmp_path: Path) -> None:
+    text, why = _split(tmp_path, NODE_PUPPETEER, {
+        "package.json": '{"dependencies": {"puppeteer": "^22.8.0"}}\n', "package-lock.json": "{}\n", "index.js": "1\n",
+    })
+    runtime = text.split("AS runtime\n", 1)[1]
+    assert "COPY --from=builder /root/.cache/puppeteer /root/.cache/puppeteer\n" in runtime
+    assert "browser finds its system libraries" in why
+
+
+@pytest.mark.parametrize("spec,env", [('"^13.0.0"', ""), ('"^22.0.0"', "ENV PUPPETEER_SKIP_DOWNLOAD=true\n")])
+def test_puppeteer_without_a_download_in_the_home(tmp_path: Path, spec: str, env: str) -> None:
+    # before 19 the browser is in node_modules; with the download skipped there is none
+    dockerfile = NODE_PUPPETEER.replace("WORKDIR /app\n", env + "WORKDIR /app\n")
+    text, _ = _split(tmp_path, dockerfile, {"package.json": '{"dependencies": {"puppeteer": ' + spec + "}}\n", "package-lock.json": "{}\n", "index.js": "1\n"})
+    assert "AS runtime" in text
+    assert ".cache/puppeteer" not in text
+
+
+def test_playwright_browsers_carried_and_with_deps_declines(tmp_path: Path) -> None:
+    files = {"package.json": '{"dependencies": {"playwright": "1.44.0"}}\n', "package-lock.json": "{}\n", "index.js": "1\n"}
+    text, _ = _split(tmp_path, NODE_PUPPETEER.replace("COPY . .\n", "COPY . .\nRUN npx playwright install chromium\n"), files)
+    assert "COPY --from=builder /root/.cache/ms-playwright /root/.cache/ms-playwright\n" in text.split("AS runtime\n", 1)[1]
+    text, why = _split(tmp_path, NODE_PUPPETEER.replace("COPY . .\n", "COPY . .\nRUN npx playwright install --with-deps chromium\n"), files)
+    assert "AS runtime" not in text
+    assert "installs the browsers' system libraries with apt" in why

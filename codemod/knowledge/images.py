@@ -1008,7 +1008,9 @@ OFFICIAL_USERS: dict[str, str | None] = {
 IMAGE_WORKDIRS: dict[str, str] = {
     "python": "/", "pypy": "/", "node": "/", "ruby": "/", "debian": "/", "ubuntu": "/", "alpine": "/",
     "golang": "/go", "httpd": "/usr/local/apache2", "tomcat": "/usr/local/tomcat",
-    "rust": "/", "openjdk": "/", "eclipse-temurin": "/", "java": "/",
+    "rust": "/", "openjdk": "/", "eclipse-temurin": "/", "java": "/", "maven": "/", "amazoncorretto": "/",
+    # docker-library's gradle: WORKDIR /home/gradle (and VOLUME /home/gradle/.gradle)
+    "gradle": "/home/gradle",
 }
 
 

@@ -121,6 +121,29 @@ DEPENDENCY_SETTINGS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 }
 
 
+#: Language packages whose install script downloads a program into the installing user's home,
+#: outside the application the runtime stage copies: (ecosystem, package) -> (the folder under
+#: the home, the first major version that downloads there, {ENV that skips the download: the
+#: values that skip it}, the ENV that moves the folder). Puppeteer 19+ keeps Chrome in
+#: ~/.cache/puppeteer (before, in node_modules); Cypress keeps its binary in ~/.cache/Cypress.
+HOME_DOWNLOADS: dict[tuple[str, str], tuple[str, int, dict[str, tuple[str, ...]], str]] = {
+    ("node", "puppeteer"): (
+        ".cache/puppeteer", 19,
+        {"PUPPETEER_SKIP_DOWNLOAD": ("true", "1"), "PUPPETEER_SKIP_CHROMIUM_DOWNLOAD": ("true", "1")},
+        "PUPPETEER_CACHE_DIR",
+    ),
+    ("node", "cypress"): (".cache/Cypress", 3, {"CYPRESS_INSTALL_BINARY": ("0",)}, "CYPRESS_CACHE_FOLDER"),
+}
+#: Commands that download browsers into the home (``npx playwright install chromium``): (the
+#: program or npx package, its subcommand) -> the folder under the home.
+BROWSER_INSTALLS: dict[tuple[str, str], str] = {
+    ("playwright", "install"): ".cache/ms-playwright",
+    ("puppeteer", "browsers"): ".cache/puppeteer",
+    ("@puppeteer/browsers", "install"): ".cache/puppeteer",
+    ("cypress", "install"): ".cache/Cypress",
+}
+
+
 #: Language packages that link a system library at run time, which the full images (FROM
 #: buildpack-deps) carry and the slim ones do not: (ecosystem, package) -> runtime packages by
 #: package family. Read from the requirement files or lock files of the build context.
@@ -135,6 +158,11 @@ NATIVE_LIBRARIES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
     ("ruby", "pg"): {"apt": ("libpq5",), "apk": ("libpq",)},
     ("ruby", "mysql2"): {"apt": ("libmariadb3",), "apk": ("mariadb-connector-c",)},
     ("ruby", "rmagick"): {"apt": ("libmagickcore-6.q16-6",), "apk": ("imagemagick",)},
+    # sqlite3 before 1.5 builds against the system's libsqlite3 (1.5+ ships a bundled one: the
+    # library installed then goes unused)
+    ("ruby", "sqlite3"): {"apt": ("libsqlite3-0",), "apk": ("sqlite-libs",)},
+    # psycopg 3 without its binary extra loads libpq at run time
+    ("python", "psycopg"): {"apt": ("libpq5",), "apk": ("libpq",)},
     ("rust", "openssl-sys"): {"apt": ("libssl3",), "apk": ("libssl3",)},
     # Prisma's query engine (a prebuilt library) loads OpenSSL at run time.
     ("node", "prisma"): {"apt": ("libssl3",), "apk": ("openssl",)},
@@ -321,6 +349,17 @@ NEWEST_ALPINE: dict[str, tuple[tuple[tuple[int, ...], str | None], ...]] = {
     # (from version, Alpine release), newest first
     "go": (((1, 24), None), ((1, 23), "3.22"), ((1, 22), "3.21"), ((1, 0), "3.20")),
 }
+
+
+#: Packages that give a Go build a C compiler. The golang alpine images have none, and Go 1.20
+#: and later then build with cgo off ("the go command now disables cgo by default on systems
+#: without a C toolchain"): a static binary, which runs on any Alpine release.
+C_TOOLCHAIN_PACKAGES = frozenset({"gcc", "clang", "g++", "build-base", "alpine-sdk", "tcc"})
+#: The Alpine release the runtime stage of such a static binary takes when the golang tag names
+#: no release of its own (``golang:alpine``, a Go version still built on new releases).
+STATIC_ALPINE = "3.22"
+#: The first Go version that turns cgo off by itself when there is no C compiler.
+CGO_OFF_WITHOUT_COMPILER = (1, 20)
 
 
 def newest_alpine(ecosystem: str, tag: str | None) -> str | None:

@@ -88,7 +88,7 @@ _ACCOUNTS = frozenset({"useradd", "groupadd", "adduser", "addgroup", "usermod", 
 #: Programs that change files named by their path arguments.
 _FILE_OPS = frozenset({"mkdir", "chown", "chmod", "chgrp", "ln", "touch", "rm", "cp", "mv", "install", "tee", "rmdir"})
 #: Programs that change nothing the image keeps (or only the build's own state).
-_NEUTRAL = frozenset({"echo", "printf", "true", ":", "set", "export", "unset", "cd", "ls", "cat", "pwd", "env", "which", "test", "[", "sleep", "whoami", "id", "uname", "date", "exit", "sync"})
+_NEUTRAL = frozenset({"echo", "printf", "true", ":", "set", "export", "unset", "alias", "unalias", "cd", "ls", "cat", "pwd", "env", "which", "test", "[", "sleep", "whoami", "id", "uname", "date", "exit", "sync"})
 #: Programs that only check or verify what the build downloads: nothing of theirs is kept.
 _CHECKS = frozenset({"gpg", "gpgv", "gpg2", "gpgconf", "gpg-agent", "dirmngr", "sha256sum", "sha1sum", "sha512sum", "md5sum", "cksum", "file", "stat", "du", "df", "grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut", "awk", "jq", "xargs", "find", "readlink", "dirname", "basename", "nproc", "getconf", "dpkg-architecture", "dpkg-query", "tput", "yes", "seq", "mktemp"})
 #: Programs that add a package repository: a runtime package may come from it.
@@ -260,7 +260,11 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
     if chain is None:
         return None  # not a toolchain image: nothing to say
     if chain.runtime is None:
-        raise Decline(chain.why)
+        static = _static_alpine(ref, chain, model, stage)
+        if isinstance(static, str):
+            raise Decline(chain.why + (f" ({static})" if static else ""))
+        chain = static
+    assert chain.runtime is not None
     runtime_image = _override(context, image) or chain.runtime
     if "$" in written:
         runtime_image = _with_variable(written, image, runtime_image)
@@ -823,6 +827,10 @@ def _read_context(build: object, model: Model, stage: Stage, chain: runtimes.Too
         if file.is_file():
             names |= _names_in(_text(file), r"^    ([A-Za-z0-9][A-Za-z0-9._-]*) \(")
             sources.append("Gemfile.lock")
+        elif (root / "Gemfile").is_file():
+            # no lock file: the gems the Gemfile names (their own dependencies are not known)
+            names |= _names_in(_text(root / "Gemfile"), r"^\s*gem\s+['\"]([A-Za-z0-9][A-Za-z0-9._-]*)['\"]")
+            sources.append("Gemfile")
     elif eco == "rust":
         file = root / "Cargo.lock"
         if file.is_file():
@@ -833,6 +841,7 @@ def _read_context(build: object, model: Model, stage: Stage, chain: runtimes.Too
         if file.is_file():
             names |= _names_in(_text(file), r'"(@?[a-z0-9][a-z0-9._/-]*)"\s*:')
             sources.append("package.json")
+            _home_downloads(_text(file), model, stage, plan)
     elif eco == "go":
         sources.append("the files beside the sources")
     if not sources:
@@ -840,6 +849,52 @@ def _read_context(build: object, model: Model, stage: Stage, chain: runtimes.Too
     plan.read.extend(sources)
     for name in sorted(names):
         _add_native(plan, chain, eco, name, f"{name} (in the build context)")
+
+
+_BROWSER_NOTE = "the browser finds its system libraries in what the file installs (the full image has some of them, the slim one none: add what it lacks)"
+
+
+def _runs_node_install(model: Model, instruction: Instruction) -> bool:
+    step = model.step(instruction)
+    return any(
+        v.program in ("npm", "yarn", "pnpm") and [a for a in v.args if not a.startswith("-")][:1] in ([], ["install"], ["ci"], ["i"], ["add"])
+        for v in (step.invocations if step is not None else ())
+    )
+
+
+def _home_downloads(manifest: str, model: Model, stage: Stage, plan: _Plan) -> None:
+    """Dependencies whose install downloads into the installing user's home (puppeteer's
+    Chrome): that folder is copied to the runtime stage too."""
+    for (eco, name), (folder, since, skips, moves) in runtimes.HOME_DOWNLOADS.items():
+        if eco != "node":
+            continue
+        spec = re.search(r'"' + re.escape(name) + r'"\s*:\s*"([^"]*)"', manifest)
+        if spec is None:
+            continue
+        major = re.search(r"\d+", spec.group(1))
+        if major is not None and int(major.group()) < since:
+            continue  # an older version keeps it in node_modules
+        installs = [i for i in stage.body if i.word == "run" and _runs_node_install(model, i)]
+        if not installs:
+            continue
+        env = model.env(installs[0])
+        if any(key in env and env[key] in values for key, values in skips.items()):
+            continue
+        if any(key in env for key in skips):
+            raise Decline(f"{name} (in package.json): whether the install downloads its program ({', '.join(k for k in skips if k in env)}) cannot be told")
+        if moves in env:
+            target = env[moves] or ""
+            if not target.startswith("/") or "$" in target:
+                raise Decline(f"{name} (in package.json) downloads into {moves}, which this pass cannot read")
+        else:
+            home = _home_of(model, stage, model.user_at(installs[0]))
+            if home is None:
+                raise Decline(f"{name} (in package.json) downloads into the home of a user this pass cannot tell")
+            target = posixpath.join(home, folder)
+        if target not in plan.downloads:
+            plan.downloads.append(target)
+        if _BROWSER_NOTE not in plan.assumed:
+            plan.assumed.append(_BROWSER_NOTE)
 
 
 def _text(path: Path) -> str:
@@ -1236,6 +1291,22 @@ def _classify_run(
                     raise Decline(f"{describe(instruction)!r}: {invocation.display!r} writes into {path}")
                 if not _inside(path, plan.generated):
                     plan.generated.append(path)
+            all_replayed = False
+            continue
+        browsers = _browser_install(invocation)
+        if browsers is not None:
+            # The browsers go to the home's cache; with their system libraries (--with-deps,
+            # install-deps) apt would have to run again, after the application is there.
+            if "--with-deps" in args or [a for a in args if not a.startswith("-")][1:2] == ["install-deps"]:
+                raise Decline(f"{describe(instruction)!r}: {invocation.display!r} installs the browsers' system libraries with apt, which this pass does not run again")
+            home = _home_of(model, stage, "root" if invocation.sudo else model.user_at(instruction))
+            if home is None or "PLAYWRIGHT_BROWSERS_PATH" in model.env(instruction):
+                raise Decline(f"{describe(instruction)!r}: {invocation.display!r} downloads browsers to a place this pass cannot tell")
+            target = posixpath.join(home, browsers)
+            if target not in plan.downloads:
+                plan.downloads.append(target)
+            if _BROWSER_NOTE not in plan.assumed:
+                plan.assumed.append(_BROWSER_NOTE)
             all_replayed = False
             continue
         if program in _BUILD_PROGRAMS.get(eco, frozenset()) or program in ("pip", "python") and eco == "python":
@@ -1834,6 +1905,22 @@ def _named_by_image(workdir: Instruction, image_env: dict[str, str]) -> bool:
     return written.startswith("$") and bool(names) and names <= set(image_env)
 
 
+def _browser_install(invocation: Invocation) -> str | None:
+    """The folder under the home a browser download puts them in (``npx playwright install``,
+    ``npx puppeteer browsers install chrome``); None when it is not one."""
+    words = [a for a in invocation.args if not a.startswith("-")]
+    if invocation.program in ("npx", "pnpx") or invocation.program in ("yarn", "pnpm") and words[:1] == ["dlx"]:
+        words = words[1:] if invocation.program in ("yarn", "pnpm") else words
+        program, words = (words[0], words[1:]) if words else ("", [])
+    else:
+        program = invocation.program
+    program = re.sub(r"@[\d^~.x*]+$", "", program) if not program.startswith("@") else re.sub(r"(?<=.)@[\d^~.x*]+$", "", program)
+    sub = words[0] if words else ""
+    if sub == "install-deps":
+        sub = "install"
+    return runtimes.BROWSER_INSTALLS.get((program, sub))
+
+
 def _global_install(invocation: Invocation) -> bool:
     args = invocation.args
     return ("-g" in args or "--global" in args) or (invocation.program in ("yarn", "composer") and args[:1] == ("global",))
@@ -2142,6 +2229,8 @@ def _carries(
         if eco == "node" and not plan.read and full_image:
             other = "other " if plan.native else ""
             plan.assumed.append(f"no {other}installed module links a library that only the full image has (prisma's engines need libssl3: add it if so)")
+        if eco == "node" and not plan.read:
+            plan.assumed.append("no dependency downloads a program into the home directory when it installs (puppeteer 19+'s Chrome, Cypress: read with the build context, their folder is copied)")
         if eco == "ruby" and not plan.read and full_image:
             plan.assumed.append("no gem links a library that only the full image has (pg and mysql2 need libpq5 and libmariadb3: add them if so)")
         return out
@@ -2153,6 +2242,8 @@ def _carries(
     for path in plan.downloads:
         if path not in plan.gone and not any(_inside(path, [c.path]) for c in out):
             out.append(_Carry(path, path, None, "a file the build put there" if path in plan.made else "a download"))
+    if eco == "go":
+        _on_path(model, _program_words(model, stage), out)
     release = chain.release
     family = release.family if release else None
     if eco in ("go", "rust") and family in _CA_BUNDLE:
@@ -2183,6 +2274,12 @@ def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -
     finals = _program_words(model, stage)
     if not finals:
         raise Decline("the image has no CMD or ENTRYPOINT: what runs cannot be told")
+    for instruction, argv in finals:
+        if not _shell_form(instruction) and any(ch.isspace() for ch in argv[0]):
+            raise Decline(
+                f"{describe(instruction)!r} runs {argv[0]!r}: in the exec form no shell splits it into a program "
+                "and its arguments, so what the image runs cannot be told"
+            )
     final_workdir = model.workdir(finals[-1][0]) or "/"
     carries: list[_Carry] = []
     if eco == "go":
@@ -2324,6 +2421,32 @@ def _argv(instruction: Instruction) -> list[str]:
         script = shell.parse(words[2])
         return [w.value for w in script.commands[-1].words] if script.commands else []
     return words
+
+
+#: The PATH of the runtime images (debian, alpine, distroless) before any ENV of the file.
+_RUNTIME_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+
+def _on_path(model: Model, finals: list[tuple[Instruction, list[str]]], carries: list[_Carry]) -> None:
+    """A bare program name in CMD or ENTRYPOINT (``CMD ["app"]``) is looked up on the PATH: where
+    it names a binary the build made, the runtime stage must put that binary on its PATH (the
+    toolchain image's PATH has /go/bin, the runtime image's does not; ``go build -o app`` in the
+    WORKDIR is not on either)."""
+    for instruction, argv in finals:
+        word = argv[0]
+        if "/" in word or "$" in word:
+            continue
+        named = [c for c in carries if posixpath.basename(c.path) == word]
+        if not named:
+            continue
+        written = model.env(instruction).get("PATH")
+        extra = tuple(d for d in (written or "").split(":") if d and "$" not in d)
+        dirs = set(_RUNTIME_PATH) | set(extra)
+        if not any(posixpath.dirname(c.to) in dirs for c in named):
+            raise Decline(
+                f"{describe(instruction)!r} runs {word!r} from the PATH, and the binary the build names so "
+                f"({named[0].path}) is in no directory of the runtime image's PATH"
+            )
 
 
 def _program_words(model: Model, stage: Stage) -> list[tuple[Instruction, list[str]]]:
@@ -2479,6 +2602,42 @@ def _cgo_off(model: Model, stage: Stage) -> bool:
             if value != "0":
                 return False
     return builds > 0
+
+
+def _static_alpine(ref: images.ImageRef, chain: runtimes.Toolchain, model: Model, stage: Stage) -> runtimes.Toolchain | str:
+    """A golang alpine tag whose Alpine release is not known (``golang:alpine``): its binary is
+    static when the build turns cgo off, or when nothing installs a C compiler (the image has
+    none, and Go 1.20+ then builds without cgo), so the runtime stage takes the Alpine release
+    of the table. Otherwise why the binary may link musl ("" when not a golang alpine tag)."""
+    if chain.ecosystem != "go" or images.release_of(ref).family != "alpine":
+        return ""
+    why = ""
+    if not _cgo_off(model, stage):
+        tag_version = re.match(r"(\d+)\.(\d+)", ref.tag or "")
+        if tag_version and tuple(int(x) for x in tag_version.groups()) < runtimes.CGO_OFF_WITHOUT_COMPILER:
+            return "before Go 1.20, a build without a C compiler does not turn cgo off by itself"
+        for instruction in stage.body:
+            if instruction.word == "env" and "CGO_ENABLED" in model.env_keys(instruction) or instruction.word == "arg" and "CGO_ENABLED" in instruction.text:
+                return f"{describe(instruction)!r} sets CGO_ENABLED: the binary may link musl"
+            step = model.step(instruction) if instruction.word == "run" else None
+            for invocation in step.invocations if step else ():
+                words = {a.split("=")[0] for a in invocation.args}
+                if invocation.program in ("apk", "apt-get", "apt") and words & runtimes.C_TOOLCHAIN_PACKAGES:
+                    return f"{describe(instruction)!r} installs a C compiler: cgo stays on, and the binary may link musl"
+                if invocation.program in ("go", "gcc", "cc", "clang") and invocation.command is not None and any(
+                    w.text.startswith(("CGO_ENABLED=", "CC=")) for w in invocation.command.assignments
+                ):
+                    return f"{describe(instruction)!r} sets CGO_ENABLED or CC: the binary may link musl"
+                if invocation.program not in ("apk", "go", "git", "mkdir", "cd", "cp", "mv", "rm", "chmod", "chown", "ln", "echo", "ls", "cat", "set", "export", "adduser", "addgroup", "true", "upx"):
+                    return f"{describe(instruction)!r} runs {invocation.program}, which may install a C compiler: the binary may link musl"
+        why = "no C compiler is installed, so Go builds with cgo off (a static binary)"
+    else:
+        why = "CGO_ENABLED=0 makes a static binary"
+    release = images.Release("alpine", tuple(int(x) for x in runtimes.STATIC_ALPINE.split(".")))
+    return runtimes.Toolchain(
+        "go", f"alpine:{runtimes.STATIC_ALPINE}", release=release,
+        why=f"{ref.text} names no Alpine release; {why}, which runs on any: the runtime stage takes Alpine {runtimes.STATIC_ALPINE}",
+    )
 
 
 def _static_runtime(model: Model, stage: Stage, plan: _Plan) -> None:
