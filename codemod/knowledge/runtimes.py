@@ -144,6 +144,16 @@ BROWSER_INSTALLS: dict[tuple[str, str], str] = {
 }
 
 
+#: Without the build context, the language packages whose system libraries the runtime stage
+#: installs anyway, by ecosystem: the full images have these libraries (buildpack-deps carries
+#: libpq-dev, libmariadb-dev and libsqlite3-dev), the slim ones do not, and the usual database
+#: adapters link them (a Rails app's pg, mysql2 or sqlite3; Django's psycopg2 or mysqlclient).
+BARE_NATIVE: dict[str, tuple[str, ...]] = {
+    "ruby": ("pg", "mysql2", "sqlite3"),
+    "python": ("psycopg2", "mysqlclient"),
+}
+
+
 #: Language packages that link a system library at run time, which the full images (FROM
 #: buildpack-deps) carry and the slim ones do not: (ecosystem, package) -> runtime packages by
 #: package family. Read from the requirement files or lock files of the build context.

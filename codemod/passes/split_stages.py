@@ -196,6 +196,8 @@ class _Plan:
     dropped_args: list[str] = field(default_factory=list)
     #: Runtime libraries of language packages the install names (psycopg2 -> libpq5).
     native: list[str] = field(default_factory=list)
+    #: Without the build context: the libraries of BARE_NATIVE are installed too.
+    bare_native: bool = False
     #: Packages a RUN removes again (``apt-get purge``, ``apk del``): never installed at run time.
     removed: set[str] = field(default_factory=set)
     #: What the build context was read for (replaces the assumptions made without it).
@@ -377,6 +379,7 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
     build = _build_context(tree, context)
     if build is not None:
         _read_context(build, model, stage, chain, plan)
+    bare = _bare_native(model, stage, chain, plan)
     native = [p for p in plan.native if p not in plan.kept_packages]
     if native:
         if chain.family_changes or (chain.release and chain.release.family not in ("debian", "ubuntu", "alpine")):
@@ -392,7 +395,13 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         if plan.sources_at is not None and plan.sources_at >= at:
             plan.sources_at += 1
         plan.kept_packages.extend(native)
-        plan.replayed.append(f"installed {', '.join(native)} (linked by the installed packages)")
+        if bare:
+            plan.replayed.append(
+                f"installed {', '.join(native)} (the full image's database client libraries, which the usual adapters "
+                f"link: {', '.join(runtimes.BARE_NATIVE[chain.ecosystem])}; the build context would tell which)"
+            )
+        else:
+            plan.replayed.append(f"installed {', '.join(native)} (linked by the installed packages)")
     plan.carries = _carries(model, stage, chain, roots, places, chowns, plan)
     unread = [c.path for c in plan.carries if "$" in c.path or "$" in c.to or "`" in c.path]
     if unread:
@@ -2223,7 +2232,7 @@ def _carries(
             if not _inside(path, roots + places) and path not in plan.gone:
                 out.append(_Carry(path, path, None, "a file the build put there" if path in plan.made else "a download"))
         full_image = not chain.slim  # an already slim image: the runtime stage runs on it too
-        if eco == "python" and not plan.read and full_image:
+        if eco == "python" and not plan.read and full_image and not plan.bare_native:
             other = "other " if plan.native else ""
             plan.assumed.append(f"no {other}installed package links a library that only the full image has (psycopg2 and mysqlclient need libpq5 and libmariadb3: add them if so)")
         if eco == "node" and not plan.read and full_image:
@@ -2231,8 +2240,10 @@ def _carries(
             plan.assumed.append(f"no {other}installed module links a library that only the full image has (prisma's engines need libssl3: add it if so)")
         if eco == "node" and not plan.read:
             plan.assumed.append("no dependency downloads a program into the home directory when it installs (puppeteer 19+'s Chrome, Cypress: read with the build context, their folder is copied)")
-        if eco == "ruby" and not plan.read and full_image:
+        if eco == "ruby" and not plan.read and full_image and not plan.bare_native:
             plan.assumed.append("no gem links a library that only the full image has (pg and mysql2 need libpq5 and libmariadb3: add them if so)")
+        elif eco in ("ruby", "python") and not plan.read and full_image:
+            plan.assumed.append(f"no other {'gem' if eco == 'ruby' else 'installed package'} links a library that only the full image has")
         return out
     artifacts = _compiled_artifacts(model, stage, chain)
     out.extend(artifacts)
@@ -2532,6 +2543,28 @@ def _check_runtime_programs(model: Model, stage: Stage, plan: _Plan, chain: runt
         plan.replayed.append(f"installed {', '.join(by_command)} (run by the image's command)")
     if by_steps:
         plan.replayed.append(f"installed {', '.join(by_steps)} (run by a step run again)")
+
+
+def _bare_native(model: Model, stage: Stage, chain: runtimes.Toolchain, plan: _Plan) -> bool:
+    """Without the build context, on a full image: the libraries of BARE_NATIVE go into the
+    runtime stage, where they can be installed as the table says (else the note says what was
+    assumed). Whether it added them."""
+    names = runtimes.BARE_NATIVE.get(chain.ecosystem, ())
+    if plan.read or chain.slim or not names:
+        return False
+    before = list(plan.native)
+    try:
+        for name in names:
+            _add_native(plan, chain, chain.ecosystem, name, name)
+        if chain.family_changes or (chain.release and chain.release.family not in ("debian", "ubuntu", "alpine")):
+            raise Decline("")
+        if not (chain.release and chain.release.family == "alpine"):
+            _check_mirrors(model, stage, plan, list(plan.native))
+    except Decline:
+        plan.native[:] = before
+        return False
+    plan.bare_native = True
+    return plan.native != before
 
 
 def _check_mirrors(model: Model, stage: Stage, plan: _Plan, names: list[str]) -> None:

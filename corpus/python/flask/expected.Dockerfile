@@ -11,6 +11,9 @@ EXPOSE 5000
 CMD ["gunicorn", "-b", "0.0.0.0:5000", "app:app"]
 
 FROM python:3.12-slim AS runtime
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libmariadb3 \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpq5 \

@@ -12,6 +12,9 @@ CMD ["rails", "server", "-b", "0.0.0.0"]
 
 FROM ruby:3.3-slim AS runtime
 RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpq5 libmariadb3 libsqlite3-0 \
+    && rm -rf /var/lib/apt/lists/*
+RUN apt-get update \
     && apt-get install -y --no-install-recommends nodejs postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /myapp
