@@ -205,3 +205,32 @@ def test_playwright_browsers_carried_and_with_deps_declines(tmp_path: Path) -> N
     text, why = _split(tmp_path, NODE_PUPPETEER.replace("COPY . .\n", "COPY . .\nRUN npx playwright install --with-deps chromium\n"), files)
     assert "AS runtime" not in text
     assert "installs the browsers' system libraries with apt" in why
+
+
+@pytest.mark.parametrize("lock,package", [
+    ("mini_magick (4.12.0)", "imagemagick"),
+    ("ethon (0.16.0)", "libcurl4"),
+    ("sqlite3 (1.4.4)", "libsqlite3-0"),
+])
+def test_ruby_gems_that_need_what_the_full_image_has(tmp_path: Path, lock: str, package: str) -> None:
+    text, _ = _split(tmp_path, """\
+FROM ruby:3.2-bookworm
+WORKDIR /app
+COPY Gemfile Gemfile.lock ./
+RUN bundle install
+COPY . .
+CMD ["ruby", "app.rb"]
+""", {"Gemfile": "source 'https://rubygems.org'\n", "Gemfile.lock": f"GEM\n  specs:\n    {lock}\n", "app.rb": "puts 1\n"})
+    assert package in text.split("AS runtime\n", 1)[1]
+
+
+def test_python_opencv_needs_glib(tmp_path: Path) -> None:
+    text, _ = _split(tmp_path, """\
+FROM python:3.11-bookworm
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+CMD ["python", "app.py"]
+""", {"requirements.txt": "opencv-python==4.9.0.80\n", "app.py": "1\n"})
+    assert "libglib2.0-0" in text.split("AS runtime\n", 1)[1]
