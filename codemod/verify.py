@@ -7,7 +7,7 @@ Both images are built with a container engine (docker, podman or buildah), tagge
   StopSignal, Healthcheck. Only the Env keys the Dockerfiles set (ENV in the stages the image is
   built from) must be equal; keys that come from the base image are reported apart.
 - files: both root filesystems, path by path (kind, mode, owner, content hash or link target).
-  Package caches and logs (``CACHE_AREAS``, ``*.pyc``) are left out; paths the refactored image
+  Package caches and logs (``CACHE_AREAS``, the same in users' homes, ``*.pyc``) are left out; paths the refactored image
   no longer has under them are reported apart (a `review` change may remove caches on purpose).
   When the refactored image's stage starts from another base image than the original's (a
   split into a builder and a slim runtime stage), the files cannot be the same and are not
@@ -507,8 +507,25 @@ class Entry:
     data: str = ""
 
 
+#: The same caches in any user's home (``/home/app/.npm``): the areas under /root, relative.
+HOME_CACHE_AREAS = tuple(area[len("/root/"):] for area in CACHE_AREAS if area.startswith("/root/")) + ("go/pkg/mod",)
+
+
+def cache_root(path: str) -> str | None:
+    """The cache area ``path`` lies in (or is), None when it lies in none."""
+    for area in CACHE_AREAS:
+        if path == area or path.startswith(area + "/"):
+            return area
+    parts = path.split("/", 3)  # "", "home", NAME, rest
+    if len(parts) == 4 and parts[1] == "home" and parts[2]:
+        for area in HOME_CACHE_AREAS:
+            if parts[3] == area or parts[3].startswith(area + "/"):
+                return f"/home/{parts[2]}/{area}"
+    return None
+
+
 def in_cache_area(path: str) -> bool:
-    return any(path == area or path.startswith(area + "/") for area in CACHE_AREAS)
+    return cache_root(path) is not None
 
 
 def excluded(path: str) -> bool:
@@ -526,7 +543,7 @@ class FileList:
         if path == "/":
             return
         if in_cache_area(path):
-            if path not in CACHE_AREAS:
+            if path != cache_root(path):
                 self.cached.add(path)
         elif not path.endswith(".pyc") and entry is not None:
             self.entries[path] = entry
