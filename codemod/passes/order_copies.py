@@ -650,6 +650,13 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
                 order.append(kept_install)
         else:
             order.append(instruction)
+    joined = _runs_made_adjacent(tree, order, same, install, kept_install)
+    if joined is not None:
+        decline(
+            f"{describe(joined[0])!r} and {describe(joined[1])!r} would follow each other once what stands between "
+            "them moves, which hadolint reports (DL3059: consecutive RUNs)"
+        )
+        return None
     what = "moved" if found.row.moves else f"added {dependency_only!r}"
     manifests = ", ".join(plan.manifests + [s for s, _ in plan.extra])
     if plan.above:
@@ -758,6 +765,28 @@ class _Stay:
     relative: bool = False
     #: It is a WORKDIR (what moves from after it would run in another folder).
     workdir: bool = False
+
+
+def _runs_made_adjacent(
+    tree: Dockerfile, order: list[Instruction], same: list[tuple[Instruction, Instruction]], install: Instruction, kept: Instruction | None
+) -> tuple[Instruction, Instruction] | None:
+    """Two RUNs of the file that the rewrite puts next to each other, where something stood
+    between them before (a WORKDIR that moved); None when there are none."""
+    originals = {id(i) for i in tree.instructions}
+    old_of = {id(new): old for new, old in same}
+    if kept is not None and kept is not install:
+        old_of[id(kept)] = install
+
+    def original(instruction: Instruction) -> Instruction | None:
+        return instruction if id(instruction) in originals else old_of.get(id(instruction))
+
+    before = {(id(a), id(b)) for a, b in zip(tree.instructions, tree.instructions[1:]) if a.word == b.word == "run"}
+    for a, b in zip(order, order[1:]):
+        if a.word == b.word == "run":
+            old_a, old_b = original(a), original(b)
+            if old_a is not None and old_b is not None and (id(old_a), id(old_b)) not in before:
+                return old_a, old_b
+    return None
 
 
 def _after_manifests(workdir: Instruction, found: _Found, model: Model, written: str) -> bool:
