@@ -18,6 +18,8 @@ form) before ``COPY . .``; split-stages reads it to know what a builder stage in
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 
@@ -346,3 +348,14 @@ PYTHON_RUNNERS = frozenset({
     "honcho", "newrelic-admin", "ddtrace-run", "pytest", "locust", "scrapy", "rq", "dramatiq",
     "huey_consumer", "nginx", "tini", "dumb-init", "gosu", "su-exec", "exec", "env", "opentelemetry-instrument",
 })
+
+
+#: composer's installer (getcomposer.org, or a pinned copy under a commit): ``curl -sS URL | php
+#: -- --install-dir=DIR --filename=composer`` writes composer into DIR and reads nothing else.
+COMPOSER_INSTALLER = re.compile(r"getcomposer\.org/(?:[0-9a-f]+/web/)?installer")
+#: Options of curl and wget that read a local file (an upload, form data, a configuration or a
+#: list of URLs): with one, the download is not known to read nothing of the sources.
+DOWNLOAD_READS = {
+    "curl": ("-T", "--upload-file", "-K", "--config", "-F", "--form", "-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "-b", "--cookie", "--netrc-file", "--cacert", "--cert", "--key"),
+    "wget": ("-i", "--input-file", "--config", "--load-cookies", "--post-file", "--body-file", "--ca-certificate", "--certificate", "--private-key"),
+}

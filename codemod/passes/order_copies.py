@@ -97,7 +97,7 @@ from ..commands import Invocation
 from ..cst import BLANK, Command, Dockerfile, Instruction
 from ..edit import parse_fragment_instructions, reparse, source_offset, style_of
 from ..knowledge import images
-from ..knowledge.installs import GOAL_VALUE_OPTIONS, WRAPPERS, Install, find, goals
+from ..knowledge.installs import COMPOSER_INSTALLER, DOWNLOAD_READS, GOAL_VALUE_OPTIONS, WRAPPERS, Install, find, goals
 from ..knowledge.managers import BY_NAME, MANAGERS
 from ..model import Model, Stage
 from ..steps import describe
@@ -771,7 +771,8 @@ def _runs_made_adjacent(
     tree: Dockerfile, order: list[Instruction], same: list[tuple[Instruction, Instruction]], install: Instruction, kept: Instruction | None
 ) -> tuple[Instruction, Instruction] | None:
     """Two RUNs of the file that the rewrite puts next to each other, where something stood
-    between them before (a WORKDIR that moved); None when there are none."""
+    between them before (a WORKDIR that moved), when the file then has more RUNs that follow
+    each other than before (what hadolint's DL3059 counts); None otherwise."""
     originals = {id(i) for i in tree.instructions}
     old_of = {id(new): old for new, old in same}
     if kept is not None and kept is not install:
@@ -780,12 +781,15 @@ def _runs_made_adjacent(
     def original(instruction: Instruction) -> Instruction | None:
         return instruction if id(instruction) in originals else old_of.get(id(instruction))
 
-    before = {(id(a), id(b)) for a, b in zip(tree.instructions, tree.instructions[1:]) if a.word == b.word == "run"}
-    for a, b in zip(order, order[1:]):
-        if a.word == b.word == "run":
-            old_a, old_b = original(a), original(b)
-            if old_a is not None and old_b is not None and (id(old_a), id(old_b)) not in before:
-                return old_a, old_b
+    pairs_before = [(a, b) for a, b in zip(tree.instructions, tree.instructions[1:]) if a.word == b.word == "run"]
+    pairs_after = [(a, b) for a, b in zip(order, order[1:]) if a.word == b.word == "run"]
+    if len(pairs_after) <= len(pairs_before):
+        return None
+    before = {(id(a), id(b)) for a, b in pairs_before}
+    for a, b in pairs_after:
+        old_a, old_b = original(a), original(b)
+        if old_a is not None and old_b is not None and (id(old_a), id(old_b)) not in before:
+            return old_a, old_b
     return None
 
 
@@ -1087,7 +1091,10 @@ def _why_not_movable(instruction: Instruction, model: Model, copy: Instruction, 
         if any(_inside(region, root) for root in _PACKAGE_FILLED) and any(i.program in ("apt-get", "apt", "aptitude", "apk", "yum", "dnf", "microdnf") for i in step.invocations):
             return f"installs system packages, whose install scripts may fill {region}, where the sources go (apache2 puts an index.html into an empty /var/www/html)"
         cwd = model.workdir(instruction) or _BASE
+        installer = COMPOSER_INSTALLER.search(instruction.text) is not None
         for command in step.script.commands:
+            if installer and command.name == "php" and _composer_installed_outside(command.args, region):
+                continue  # composer's installer, fed to php by the curl before it
             if command.name == "cd" and command.depth == 0 and not command.in_compound:
                 target = command.args[0] if len(command.args) == 1 else ""
                 if not target or "$" in target or target == "-":
@@ -1173,7 +1180,7 @@ def _split_point(found: _Found, model: Model, region: str, insert_dir: str) -> _
     pre: list[tuple[shell.SimpleCommand, str]] = []
     for before in top[:position]:
         shown = part.text[before.start:before.end]
-        if before.operator != "&&" and not (before.name == "cd" and before.operator == ";"):
+        if before.operator != "&&" and not (before.name == "cd" and before.operator == ";") and not (before.operator == "|" and before.name != "cd"):
             return f"{shown!r} comes before the install and is joined with {before.operator or 'a newline'!r}"
         if before.name == "cd":
             target = before.args[0] if before.args else ""
@@ -1187,8 +1194,8 @@ def _split_point(found: _Found, model: Model, region: str, insert_dir: str) -> _
     first = top[0] if position else step_command
     raw_start = source_offset(install, part, first.start)
     if found.row.moves:
-        for before, at in pre:
-            reason = _reads_sources(before, region, at)
+        for n, (before, at) in enumerate(pre):
+            reason = _pre_reason(pre, n, part.text, region)
             if reason:
                 return f"{part.text[before.start:before.end]!r} runs before the install in the same RUN and {reason}"
         last = position
@@ -1224,7 +1231,7 @@ def _split_point(found: _Found, model: Model, region: str, insert_dir: str) -> _
         prefix = ""
     if not pre:
         return _Split("", install.text, found.workdir, prefix, directory)
-    reasons = [(_reads_sources(b, region, at), b, at) for b, at in pre]
+    reasons = [(_pre_reason(pre, n, part.text, region), b, at) for n, (b, at) in enumerate(pre)]
     shown = [part.text[b.start:b.end] for b, _ in pre]
     if all(b.name in _NO_EFFECT and not b.redirects for b, _ in pre):
         return _Split("", install.text, found.workdir, prefix, directory)  # they print: they stay
@@ -1572,10 +1579,93 @@ def _reads_sources(command: object, region: str = _BASE, cwd: str = _BASE) -> st
             ]
             if inside:
                 return f"removes {inside[0]}, which the sources may bring: before them it would remove nothing of theirs"
+        if program == "gem" and _gem_install_by_name(invocation):
+            continue  # gems by name from the index (bundler itself, a tool), as pip and npm -g above
+        if program in DOWNLOAD_READS and _downloads_only(invocation, region, cwd):
+            continue  # a download to standard output or a file named in full, away from the sources
         if program == "go" and invocation.args[:1] == ("get",):
             return f"changes go.mod ({invocation.display}: in module mode it adds the module), which the COPY brings"
         return f"may read the sources ({invocation.display})"
     return ""
+
+
+def _gem_install_by_name(invocation: Invocation) -> bool:
+    """``gem install bundler:2.4.22`` / ``gem install rake -v 13.0``: named gems, from the index
+    (not a .gem file, a path, --local, or a Gemfile with -g)."""
+    args = list(invocation.args)
+    if args[:1] != ["install"] or len(args) < 2:
+        return False
+    if any(a in ("-l", "--local", "-g", "--file", "--explain") or a.startswith(("--file=", "-g")) for a in args):
+        return False
+    names = [a for a in args[1:] if not a.startswith("-")]
+    values = {args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-v", "--version", "-i", "--install-dir", "-n", "--bindir", "--source", "-s")}
+    names = [a for a in names if a not in values]
+    return bool(names) and all(re.fullmatch(r"[A-Za-z0-9_.-]+(:[0-9A-Za-z.]+)?", a) and not a.endswith(".gem") for a in names)
+
+
+def _pre_reason(pre: list[tuple[shell.SimpleCommand, str]], n: int, text: str, region: str) -> str:
+    """Why the n-th command before the install in its RUN may read the sources ("" when it
+    cannot): composer's installer piped from curl into ``php --`` reads only what curl fetched."""
+    before, at = pre[n]
+    if n and before.name == "php" and pre[n - 1][0].operator == "|" and COMPOSER_INSTALLER.search(text[pre[n - 1][0].start:pre[n - 1][0].end]):
+        if _composer_installed_outside(before.args, region):
+            return ""
+    return _reads_sources(before, region, at)
+
+
+def _composer_installed_outside(args: list[str] | tuple[str, ...], region: str) -> bool:
+    """``php -- --install-dir=/usr/local/bin --filename=composer``: the installer read from
+    standard input, writing composer into a folder named in full, away from the sources."""
+    args = list(args)
+    if args[:1] != ["--"]:
+        return False
+    folders = [a.split("=", 1)[1] for a in args if a.startswith("--install-dir=")]
+    if not folders:
+        i = args.index("--install-dir") if "--install-dir" in args else -1
+        folders = [args[i + 1]] if 0 <= i < len(args) - 1 else []
+    return len(folders) == 1 and folders[0].startswith("/") and "$" not in folders[0] and not _inside(posixpath.normpath(folders[0]), region)
+
+
+def _downloads_only(invocation: Invocation, region: str, cwd: str) -> bool:
+    """curl or wget that reads no local file and writes to standard output or to files named in
+    full away from the sources (a bare ``wget URL`` or ``curl -O`` writes into the folder it
+    runs in, which must be away from them too)."""
+    program, args = invocation.program, list(invocation.args)
+    reads = DOWNLOAD_READS[program]
+    if any(a in reads or any(a.startswith(r + "=") for r in reads if r.startswith("--")) or "@" in a and a.startswith(("-d", "-F")) for a in args):
+        return False
+    if any(("$" in a or "`" in a) for a in args):
+        return False
+    here_ok = not cwd.startswith(_BASE) and not _inside(cwd, region)
+    outputs: list[str] = []
+    into_cwd = False
+    i = 0
+    while i < len(args):
+        a = args[i]
+        value = args[i + 1] if i + 1 < len(args) else ""
+        if program == "curl":
+            if a in ("-o", "--output"):
+                outputs.append(value); i += 2; continue
+            if a.startswith("--output="):
+                outputs.append(a.split("=", 1)[1])
+            elif a in ("-O", "--remote-name", "--remote-name-all") or (a.startswith("-") and not a.startswith("--") and "O" in a[1:]):
+                into_cwd = True
+        else:
+            if a in ("-O", "--output-document", "-P", "--directory-prefix", "-o", "--output-file", "-a", "--append-output"):
+                outputs.append(value); i += 2; continue
+            if a.startswith(("--output-document=", "--directory-prefix=", "--output-file=")):
+                outputs.append(a.split("=", 1)[1])
+        i += 1
+    if program == "wget" and not any(a in ("-O", "--output-document", "-P", "--directory-prefix") or a.startswith(("--output-document=", "--directory-prefix=")) for a in args):
+        into_cwd = True
+    if into_cwd and not here_ok:
+        return False
+    for out in outputs:
+        if out == "-":
+            continue
+        if not out.startswith("/") or _inside(posixpath.normpath(out), region):
+            return False
+    return True
 
 
 #: Maven options whose value is the next word.

@@ -74,7 +74,7 @@ from .. import commands, shell
 from ..commands import Invocation
 from ..cst import Dockerfile, Instruction
 from ..edit import parse_fragment_instructions, style_of
-from ..knowledge import images, packages, runtimes
+from ..knowledge import images, installs, packages, runtimes
 from ..knowledge.managers import BY_NAME
 from ..model import Model, Stage, is_root
 from ..steps import Step, describe
@@ -883,10 +883,10 @@ def _home_downloads(manifest: str, model: Model, stage: Stage, plan: _Plan) -> N
         major = re.search(r"\d+", spec.group(1))
         if major is not None and int(major.group()) < since:
             continue  # an older version keeps it in node_modules
-        installs = [i for i in stage.body if i.word == "run" and _runs_node_install(model, i)]
-        if not installs:
+        install_runs = [i for i in stage.body if i.word == "run" and _runs_node_install(model, i)]
+        if not install_runs:
             continue
-        env = model.env(installs[0])
+        env = model.env(install_runs[0])
         if any(key in env and env[key] in values for key, values in skips.items()):
             continue
         if any(key in env for key in skips):
@@ -896,7 +896,7 @@ def _home_downloads(manifest: str, model: Model, stage: Stage, plan: _Plan) -> N
             if not target.startswith("/") or "$" in target:
                 raise Decline(f"{name} (in package.json) downloads into {moves}, which this pass cannot read")
         else:
-            home = _home_of(model, stage, model.user_at(installs[0]))
+            home = _home_of(model, stage, model.user_at(install_runs[0]))
             if home is None:
                 raise Decline(f"{name} (in package.json) downloads into the home of a user this pass cannot tell")
             target = posixpath.join(home, folder)
@@ -2139,7 +2139,7 @@ def _pipeline_feeders(command: object, script: shell.Script | None) -> int | Non
 
 
 #: Where composer's installer is downloaded from (getcomposer.org, or a pinned copy in its repository).
-_COMPOSER_INSTALLER = re.compile(r"getcomposer\.org/(?:[0-9a-f]+/web/)?installer")
+_COMPOSER_INSTALLER = installs.COMPOSER_INSTALLER
 
 
 def _composer_installer(invocation: Invocation) -> bool:
