@@ -301,6 +301,11 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
     _check_commands(model, stage, eco)
     plan.removed = _removed_packages(model, stage)
     roots = _app_roots(model, stage, eco)
+    if eco in _INTERPRETED and "/" not in roots:
+        for instruction in stage.body:
+            words = _copy_words(instruction, model) if instruction.word in ("copy", "add") and _flag(instruction, "from") is None else None
+            if words and any(w in (".", "./") for w in words[:-1]) and _resolve(words[-1], model.workdir(instruction) or "/") == "/":
+                plan.replayed.append(f"{describe(instruction)} (the sources, which the original copies into /, come again from the build context)")
     if eco in _COMPILED:
         plan.builder_roots = _builder_roots(model, stage)
     places = _dependency_places(model, stage, chain)
@@ -575,6 +580,11 @@ def _app_roots(model: Model, stage: Stage, eco: str) -> list[str]:
     for root in sorted(set(roots), key=len):
         if root in _SYSTEM_DIRS:
             if any(r == root for r in roots if r not in _SYSTEM_DIRS):
+                continue
+            if root == "/" and eco in ("python", "ruby", "node"):
+                # The sources copied into / (no WORKDIR): the runtime stage copies them again
+                # from the build context, as the original did; what the RUNs make there is
+                # judged as outside the application (installs into / decline).
                 continue
             raise Decline(f"the application is copied to {root}, where the runtime image has files of its own: give it a directory of its own (WORKDIR /app)")
         if not _inside(root, kept):
