@@ -147,6 +147,11 @@ SAMPLES = {
             " which the runtime stage must copy; the user is made again there",
         ),
         Sample(
+            "split-python-root", "python:3.11", "python:3.11-slim",
+            "no WORKDIR: the sources are copied into / (the runtime stage copies them again from the build"
+            " context, not / from the builder) and a RUN makes start.sh executable there",
+        ),
+        Sample(
             "split-java-pattern", "maven:3-eclipse-temurin-17", "eclipse-temurin:17-jre",
             "CMD in shell form runs `java -jar target/*.jar`: the shell expands the pattern at run time, so"
             " every jar it matches (the shaded jar and original-*.jar) must be there, in target/",

@@ -1,0 +1,14 @@
+FROM python:3.11 AS builder
+COPY requirements.txt requirements.txt
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN chmod +x start.sh
+CMD ["./start.sh"]
+
+FROM python:3.11-slim AS runtime
+COPY requirements.txt requirements.txt
+COPY --from=builder /usr/local/lib/python3.11/site-packages /usr/local/lib/python3.11/site-packages
+COPY --from=builder /usr/local/bin /usr/local/bin
+COPY . .
+RUN chmod +x start.sh
+CMD ["./start.sh"]
