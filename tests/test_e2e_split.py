@@ -152,6 +152,11 @@ SAMPLES = {
             " context, not / from the builder) and a RUN makes start.sh executable there",
         ),
         Sample(
+            "split-node-root", "node:18", "node:18-slim",
+            "no WORKDIR: the manifests and the sources are copied into / and npm ci makes /node_modules there"
+            " (copied from the builder; the manifests and the sources come again from the build context)",
+        ),
+        Sample(
             "split-java-pattern", "maven:3-eclipse-temurin-17", "eclipse-temurin:17-jre",
             "CMD in shell form runs `java -jar target/*.jar`: the shell expands the pattern at run time, so"
             " every jar it matches (the shaded jar and original-*.jar) must be there, in target/",

@@ -234,3 +234,24 @@ COPY . .
 CMD ["python", "app.py"]
 """, {"requirements.txt": "opencv-python==4.9.0.80\n", "app.py": "1\n"})
     assert "libglib2.0-0" in text.split("AS runtime\n", 1)[1]
+
+
+NODE_IN_ROOT = """\
+FROM node:20
+COPY . .
+RUN npm ci
+CMD ["node", "index.js"]
+"""
+
+
+def test_node_sources_in_root_install_carried(tmp_path: Path) -> None:
+    text, why = _split(tmp_path, NODE_IN_ROOT, {"package.json": '{"name": "x", "scripts": {"start": "node index.js"}}\n', "package-lock.json": "{}\n", "index.js": "1\n"})
+    runtime = text.split("AS runtime\n", 1)[1]
+    assert runtime.index("COPY . .\n") < runtime.index("COPY --from=builder /node_modules /node_modules\n")
+    assert "install script" not in why
+
+
+def test_node_sources_in_root_with_an_install_script_declines(tmp_path: Path) -> None:
+    text, why = _split(tmp_path, NODE_IN_ROOT, {"package.json": '{"name": "x", "scripts": {"postinstall": "tsc"}}\n', "package-lock.json": "{}\n", "index.js": "1\n"})
+    assert "AS runtime" not in text
+    assert "install script" in why

@@ -64,6 +64,7 @@ command builds both images, compares configuration and behaviour).
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 import shlex
@@ -198,6 +199,9 @@ class _Plan:
     native: list[str] = field(default_factory=list)
     #: Without the build context: the libraries of BARE_NATIVE are installed too.
     bare_native: bool = False
+    #: The sources are copied into / (no WORKDIR): the runtime stage copies them again from
+    #: the build context, so what a RUN writes there is not carried unless named.
+    sources_in_root: bool = False
     #: Packages a RUN removes again (``apt-get purge``, ``apk del``): never installed at run time.
     removed: set[str] = field(default_factory=set)
     #: What the build context was read for (replaces the assumptions made without it).
@@ -306,6 +310,7 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
             words = _copy_words(instruction, model) if instruction.word in ("copy", "add") and _flag(instruction, "from") is None else None
             if words and any(w in (".", "./") for w in words[:-1]) and _resolve(words[-1], model.workdir(instruction) or "/") == "/":
                 plan.replayed.append(f"{describe(instruction)} (the sources, which the original copies into /, come again from the build context)")
+                plan.sources_in_root = True
     if eco in _COMPILED:
         plan.builder_roots = _builder_roots(model, stage)
     places = _dependency_places(model, stage, chain)
@@ -861,6 +866,14 @@ def _read_context(build: object, model: Model, stage: Stage, chain: runtimes.Too
             names |= _names_in(_text(file), r'"(@?[a-z0-9][a-z0-9._/-]*)"\s*:')
             sources.append("package.json")
             _home_downloads(_text(file), model, stage, plan)
+            if _ROOT_SCRIPTS_NOTE in plan.assumed:
+                try:
+                    scripts = json.loads(_text(file)).get("scripts") or {}
+                except (ValueError, AttributeError):
+                    scripts = None
+                if not isinstance(scripts, dict) or any(name in scripts for name in _INSTALL_SCRIPTS):
+                    raise Decline("package.json has an install script, which runs in / with the install: what it writes there besides node_modules cannot be told")
+                plan.assumed.remove(_ROOT_SCRIPTS_NOTE)
     elif eco == "go":
         sources.append("the files beside the sources")
     if not sources:
@@ -1328,6 +1341,16 @@ def _classify_run(
                 plan.assumed.append(_BROWSER_NOTE)
             all_replayed = False
             continue
+        root_install: str | None = ""
+        if plan.sources_in_root and (program in _BUILD_PROGRAMS.get(eco, frozenset()) or program in ("pip", "python")) and not _inside(cwd, carried):
+            root_install = _root_install(invocation, eco)
+            if root_install is None:
+                raise Decline(f"{describe(instruction)!r}: {invocation.display!r} runs in {cwd}, where the sources were copied, and what it writes there cannot be told")
+            if root_install and root_install not in plan.downloads:
+                plan.downloads.append(root_install)
+                plan.made.append(root_install)
+                if root_install == "/node_modules":
+                    plan.assumed.append(_ROOT_SCRIPTS_NOTE)
         if program in _BUILD_PROGRAMS.get(eco, frozenset()) or program in ("pip", "python") and eco == "python":
             if program in ("npm", "yarn") and [a for a in args if not a.startswith("-")] in (["link"], ["ln"]):
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} links the project into the global packages, which this pass does not copy")
@@ -1344,7 +1367,7 @@ def _classify_run(
                         if text not in replay_commands:
                             replay_commands.append(text)
                 continue
-            if program in ("npm", "yarn", "pnpm", "bower", "composer", "bundle") and not _local_install_inside(invocation, cwd, carried, model, instruction):
+            if program in ("npm", "yarn", "pnpm", "bower", "composer", "bundle") and not root_install and not _local_install_inside(invocation, cwd, carried, model, instruction):
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} installs into {cwd}, outside the application this pass copies")
             if program == "python" and not _python_build(invocation):
                 # The application's own code (collectstatic, a generated file): what it writes
@@ -1863,6 +1886,48 @@ def _expanded_packages(names: list[str], model: Model, instruction: Instruction,
     return out, tools
 
 
+_ROOT_SCRIPTS_NOTE = "no install script of package.json (preinstall, install, postinstall, prepare) writes into / outside node_modules"
+#: npm's lifecycle scripts that run with an install.
+_INSTALL_SCRIPTS = ("preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare")
+
+
+def _download_what(path: str, plan: _Plan) -> str:
+    if plan.sources_in_root and path == "/node_modules":
+        return "the installed dependencies"
+    return "a file the build put there" if path in plan.made else "a download"
+
+
+def _root_install(invocation: Invocation, eco: str) -> str | None:
+    """With the sources copied into /: what a step run there writes into / that the runtime
+    stage must copy ("/node_modules" for a node install there, "" for nothing: pip installing
+    requirement files or named packages into site-packages, the application's own code, which
+    runs again), or None when it cannot be told (a build, an editable or local install)."""
+    program = invocation.program
+    words = [a for a in invocation.args if not a.startswith("-")]
+    if eco == "node" and program == "corepack" or eco == "node" and program in ("npm", "yarn", "pnpm") and _global_install(invocation):
+        return ""  # shims and global packages under /usr/local (a dependency place), not in /
+    if eco == "node" and program in ("npm", "yarn", "pnpm"):
+        if (words[0] if words else "") in _LOCAL_INSTALLS[program] - {"link", "ln", "rebuild"} and not any(
+            a.startswith(("--prefix", "--cwd", "--dir", "--modules-folder")) for a in invocation.args
+        ):
+            return "/node_modules"
+        return "" if words[:1] in (["cache"], ["config"]) else None
+    if eco == "python" and program == "pip":
+        if words[:1] != ["install"]:
+            return "" if words[:1] in (["cache"], ["config"], ["--version"]) else None
+        if any(a in ("-e", "--editable", "-t", "--target", "--prefix", "--root", "--src") or a.startswith(("-e", "--editable=", "--target=", "--prefix=", "--root=")) for a in invocation.args):
+            return None
+        args = list(invocation.args)
+        valued = ("-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--trusted-host")
+        named = [a for n, a in enumerate(args) if not a.startswith("-") and a != "install" and not (n and args[n - 1] in valued)]
+        if any(w.startswith((".", "/")) or "/" in w or w.endswith((".whl", ".tar.gz", ".zip")) for w in named):
+            return None
+        return ""
+    if eco == "python" and program == "python" and not _python_build(invocation):
+        return ""  # the application's own code: it runs again in the runtime stage
+    return None
+
+
 def _local_install_inside(invocation: Invocation, cwd: str, carried: list[str], model: Model, instruction: Instruction) -> bool:
     """Whether a project-local install (node_modules, bower_components, vendor/) goes into a
     carried directory: the working directory, or --prefix / --cwd / --working-dir."""
@@ -2240,7 +2305,7 @@ def _carries(
                 out.append(_Carry(path, path, None, "the installed dependencies (pip as the image's user)"))
         for path in plan.downloads:
             if not _inside(path, roots + places) and path not in plan.gone:
-                out.append(_Carry(path, path, None, "a file the build put there" if path in plan.made else "a download"))
+                out.append(_Carry(path, path, None, _download_what(path, plan)))
         full_image = not chain.slim  # an already slim image: the runtime stage runs on it too
         if eco == "python" and not plan.read and full_image and not plan.bare_native:
             other = "other " if plan.native else ""
@@ -2262,7 +2327,7 @@ def _carries(
             out.append(_Carry(path, path, None, "files the program writes at build time"))
     for path in plan.downloads:
         if path not in plan.gone and not any(_inside(path, [c.path]) for c in out):
-            out.append(_Carry(path, path, None, "a file the build put there" if path in plan.made else "a download"))
+            out.append(_Carry(path, path, None, _download_what(path, plan)))
     if eco == "go":
         _on_path(model, _program_words(model, stage), out)
     release = chain.release
