@@ -1303,6 +1303,14 @@ def _classify_run(
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} puts a file of the build outside the application")
             replay_commands.append(_text_of(invocation, instruction, step))
             continue
+        if eco == "node" and program == "corepack" and [a for a in args if not a.startswith("-")][:1] in (["enable"], ["disable"], ["prepare"], ["install"], ["use"]):
+            # The package managers' shims in /usr/local/bin (and a version prepared for them):
+            # made again in the runtime stage, before what runs them there.
+            replay_commands.append(_text_of(invocation, instruction, step))
+            why = _corepack_at_run_time(model, stage, instruction, plan)
+            if why:
+                raise Decline(f"{describe(instruction)!r}: {why}")
+            continue
         if program in _SYSTEM_SETUP or program == "ssh-keygen" and "-A" in args:
             replay_commands.append(_text_of(invocation, instruction, step))
             continue
@@ -1889,6 +1897,34 @@ def _expanded_packages(names: list[str], model: Model, instruction: Instruction,
 _ROOT_SCRIPTS_NOTE = "no install script of package.json (preinstall, install, postinstall, prepare) writes into / outside node_modules"
 #: npm's lifecycle scripts that run with an install.
 _INSTALL_SCRIPTS = ("preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare")
+
+
+def _corepack_at_run_time(model: Model, stage: Stage, instruction: Instruction, plan: _Plan) -> str:
+    """corepack fetches a package manager the first time it runs: when the image's command
+    runs yarn or pnpm, the builder's fetched copy (in COREPACK_HOME) is copied too. Why it
+    cannot be ("" when it can, or need not)."""
+    runs = {argv[0] for _, argv in _program_words(model, stage)}
+    for health in (i for i in stage.body if i.word == "healthcheck"):
+        step = model.step(health)
+        runs |= {i.program for i in (step.invocations if step else ())}
+    if not runs & {"yarn", "pnpm", "yarnpkg", "pnpx"}:
+        return ""
+    home = model.env(instruction).get("COREPACK_HOME")
+    if home is not None:
+        if not home.startswith("/") or "$" in home:
+            return "corepack keeps the package managers in COREPACK_HOME, which this pass cannot read"
+        target = home
+    else:
+        # ~/.cache/node/corepack from corepack 0.20, ~/.node/corepack before: which one the
+        # image's corepack uses is not known
+        return (
+            "the image's command runs a package manager through corepack, which fetches it when it first runs; "
+            "where the builder keeps the fetched one depends on corepack's version (set COREPACK_HOME to copy it)"
+        )
+    if target not in plan.downloads:
+        plan.downloads.append(target)
+        plan.made.append(target)
+    return ""
 
 
 def _download_what(path: str, plan: _Plan) -> str:
