@@ -449,6 +449,12 @@ def _brings_sources(copy: Instruction, model: Model) -> bool | None:
 def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None, notes: list[Note]) -> Outcome | None:
     install, copy = found.install, found.copy
     subject = f"{found.invocation.display!r} left after {describe(copy)!r}"
+    row = found.row
+    if not row.moves and row.dependency_only and row.program in ("poetry", "uv", "pdm"):
+        # ``poetry install --no-root`` is already the dependency-only form: it moves itself.
+        extra = row.dependency_only.split()[1 + len(row.words):]
+        if extra and all(flag in found.invocation.args for flag in extra):
+            found = dataclasses.replace(found, row=dataclasses.replace(row, moves=True, tolerant=False, assumption=""))
 
     def decline(why: str) -> None:
         notes.append(Note(f"{subject}: {why}", (copy, install)))
@@ -1589,6 +1595,16 @@ def _reads_sources(command: object, region: str = _BASE, cwd: str = _BASE) -> st
     return ""
 
 
+def _as_written(word: str, text: str) -> str:
+    """An option carried to the dependency-only step, quoted for the shell, except a pattern the
+    original wrote bare (``dotnet restore *.csproj``: the shell expands it there too)."""
+    if any(ch in word for ch in "*?[") and re.fullmatch(r"[\w@%+=:,./*?\[\]-]+", word) and re.search(
+        r"(?<![\"'\w/.])" + re.escape(word) + r"(?![\"'\w])", text
+    ):
+        return word
+    return shlex.quote(word)
+
+
 def _gem_install_by_name(invocation: Invocation) -> bool:
     """``gem install bundler:2.4.22`` / ``gem install rake -v 13.0``: named gems, from the index
     (not a .gem file, a path, --local, or a Gemfile with -g)."""
@@ -1751,7 +1767,7 @@ def _dependency_only(found: _Found, directory: str = "", more: list[str] | None 
         options = [w for w in words if w not in base.split() and w not in _NOT_CARRIED]
         if directory and row.program == "dotnet":
             options = [posixpath.join(directory, w) if _is_project(w) else w for w in options]
-        text = " ".join([base, *(shlex.quote(w) for w in options)])
+        text = " ".join([base, *(_as_written(w, found.install.text) for w in options)])
     if row.clean:
         text += f" && {row.clean}"
     if members:
