@@ -363,14 +363,18 @@ class BuildContext:
     args: Mapping[str, str] = field(default_factory=dict, hash=False)
     #: The ``.dockerignore`` in force.
     ignore_file: Path | None = None
+    #: The compose service's ``command`` and ``entrypoint`` (as written, lists joined with
+    #: spaces): what the image is run with besides its own CMD.
+    commands: tuple[str, ...] = ()
 
     @classmethod
     def at(
-        cls, root: Path, dockerfile: Path, source: str, target: str | None = None, args: Mapping[str, str] | None = None
+        cls, root: Path, dockerfile: Path, source: str, target: str | None = None, args: Mapping[str, str] | None = None,
+        commands: tuple[str, ...] = (),
     ) -> BuildContext:
         """A context at ``root`` with the ignore file BuildKit would pick for ``dockerfile``."""
         root, dockerfile = Path(os.path.realpath(root)), Path(os.path.realpath(dockerfile))
-        return cls(root, dockerfile, source, target, dict(args or {}), ignore_file_for(root, dockerfile))
+        return cls(root, dockerfile, source, target, dict(args or {}), ignore_file_for(root, dockerfile), commands)
 
     # - what BuildKit sends -
 
@@ -593,7 +597,7 @@ def _from_build_files(dockerfile: Path) -> tuple[BuildContext, list[str]] | None
             first = matches[0]
             source = f"{_shown(first.file, directory)} ({first.kind} {first.name})"
             others = [f"{b.kind} {b.name}" for b in matches[1:]]
-            return BuildContext.at(first.root, dockerfile, source, first.target, first.args), others
+            return BuildContext.at(first.root, dockerfile, source, first.target, first.args, first.commands), others
         if folder == top:
             break
     return None
@@ -610,6 +614,7 @@ class _Build:
     dockerfile: Path
     target: str | None
     args: Mapping[str, str] = field(default_factory=dict, hash=False)
+    commands: tuple[str, ...] = ()
 
 
 def _build(file: Path, kind: str, name: str, spec: Mapping[str, Any]) -> _Build | None:
@@ -621,9 +626,11 @@ def _build(file: Path, kind: str, name: str, spec: Mapping[str, Any]) -> _Build 
         return None
     root = Path(os.path.realpath(file.parent / context))
     target = spec.get("target")
+    commands = spec.get("_commands", ())
     return _Build(
         file, kind, name, root, Path(os.path.realpath(root / dockerfile)),
         target if isinstance(target, str) and "$" not in target else None, _args(spec.get("args")),
+        tuple(commands) if isinstance(commands, tuple) else (),
     )
 
 
@@ -657,6 +664,13 @@ def _compose_builds(folder: Path) -> list[_Build]:
                 args = {**_args(merged.get("args")), **_args(build.get("args"))}
                 merged.update(build)
                 merged["args"] = args
+            if isinstance(service, dict) and str(name) in services:
+                # what the service runs the image with (an override file's replaces the other's)
+                written = {**dict(services[str(name)].get("_run", {})), **{k: service[k] for k in ("command", "entrypoint") if k in service}}
+                services[str(name)]["_run"] = written
+                services[str(name)]["_commands"] = tuple(
+                    " ".join(str(w) for w in v) if isinstance(v, list) else str(v) for v in written.values() if v is not None
+                )
     builds = (_build(primary, "service", name, spec) for name, spec in services.items())
     return [b for b in builds if b is not None]
 

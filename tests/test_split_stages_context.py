@@ -255,3 +255,33 @@ def test_node_sources_in_root_with_an_install_script_declines(tmp_path: Path) ->
     text, why = _split(tmp_path, NODE_IN_ROOT, {"package.json": '{"name": "x", "scripts": {"postinstall": "tsc"}}\n', "package-lock.json": "{}\n", "index.js": "1\n"})
     assert "AS runtime" not in text
     assert "install script" in why
+
+
+def test_compose_command_that_runs_the_toolchain_declines(tmp_path: Path) -> None:
+    files = {
+        "requirements.txt": "flask==3.0.0\n", "app.py": "1\n",
+        "compose.yaml": "services:\n  web:\n    build: .\n    command: sh -c \"pip install -r requirements.txt && python app.py\"\n",
+    }
+    dockerfile = "FROM python:3.12-bookworm\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n"
+    (tmp_path / "Dockerfile").write_text(dockerfile)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    result = refactor(dockerfile, passes=["split-stages"], context=Context(path=str(tmp_path / "Dockerfile")))
+    assert not result.changes
+    assert any("compose.yaml (service web) runs the image with" in d.message and "(pip install)" in d.message for d in result.diagnostics), result.diagnostics
+
+
+def test_compose_command_read_replaces_the_assumption(tmp_path: Path) -> None:
+    files = {
+        "requirements.txt": "flask==3.0.0\n", "app.py": "1\n",
+        "compose.yaml": "services:\n  web:\n    build: .\n    command: [\"python\", \"app.py\"]\n",
+    }
+    dockerfile = "FROM python:3.12-bookworm\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n"
+    (tmp_path / "Dockerfile").write_text(dockerfile)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    result = refactor(dockerfile, passes=["split-stages"], context=Context(path=str(tmp_path / "Dockerfile")))
+    (change,) = result.changes
+    assert "sets no CMD or ENTRYPOINT" not in change.explanation
+    without = refactor(dockerfile, passes=["split-stages"], context=Context(build_context="none"))
+    assert "sets no CMD or ENTRYPOINT" in without.changes[0].explanation

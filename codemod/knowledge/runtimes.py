@@ -35,13 +35,14 @@ OPENJDK_JRE = frozenset({6, 7, 8, 9, 10, 11})
 
 #: Programs that run the toolchain itself: a CMD or ENTRYPOINT running one needs the builder.
 TOOLCHAIN_AT_RUN_TIME: dict[str, tuple[tuple[str, ...], ...]] = {
-    "go": (("go", "run"), ("go", "test"), ("go", "build")),
+    # and the live-reload tools that rebuild the sources with go (air, CompileDaemon, reflex, gin, fresh)
+    "go": (("go", "run"), ("go", "test"), ("go", "build"), ("air",), ("CompileDaemon",), ("reflex",), ("gin",), ("fresh",), ("realize",)),
     "rust": (("cargo",),),
     "java": (("mvn",), ("mvnw",), ("gradle",), ("gradlew",), ("javac",)),
     "dotnet": (("dotnet", "run"), ("dotnet", "watch"), ("dotnet", "build"), ("dotnet", "test")),
     "node": (("nodemon",), ("ts-node",), ("ts-node-dev",), ("npm", "run", "dev"), ("yarn", "dev"), ("ng", "serve"), ("npm", "install"), ("npm", "ci"), ("yarn", "install")),
-    "python": (("pip", "install"), ("python", "setup.py")),
-    "ruby": (),
+    "python": (("pip", "install"), ("python", "setup.py"), ("watchmedo",)),
+    "ruby": (("bundle", "install"), ("rerun",)),
     "php": (("php", "-S"),),
 }
 
@@ -185,6 +186,10 @@ NATIVE_LIBRARIES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
     # psycopg 3 without its binary extra loads libpq at run time
     ("python", "psycopg"): {"apt": ("libpq5",), "apk": ("libpq",)},
     ("rust", "openssl-sys"): {"apt": ("libssl3",), "apk": ("libssl3",)},
+    # diesel's and sqlx's system libraries (libsqlite3-sys links the system's unless bundled)
+    ("rust", "libsqlite3-sys"): {"apt": ("libsqlite3-0",), "apk": ("sqlite-libs",)},
+    ("rust", "pq-sys"): {"apt": ("libpq5",), "apk": ("libpq",)},
+    ("rust", "mysqlclient-sys"): {"apt": ("libmariadb3",), "apk": ("mariadb-connector-c",)},
     # Prisma's query engine (a prebuilt library) loads OpenSSL at run time.
     ("node", "prisma"): {"apt": ("libssl3",), "apk": ("openssl",)},
     ("node", "@prisma/client"): {"apt": ("libssl3",), "apk": ("openssl",)},
@@ -213,6 +218,9 @@ NATIVE_HEADERS: dict[tuple[str, str], tuple[str, ...]] = {
     ("ruby", "ethon"): ("libcurl4-openssl-dev",),
     ("ruby", "curb"): ("libcurl4-openssl-dev",),
     ("rust", "openssl-sys"): ("libssl-dev",),
+    ("rust", "libsqlite3-sys"): ("libsqlite3-dev",),
+    ("rust", "pq-sys"): ("libpq-dev",),
+    ("rust", "mysqlclient-sys"): ("default-libmysqlclient-dev",),
     ("node", "prisma"): ("libssl-dev",),
     ("node", "@prisma/client"): ("libssl-dev",),
 }

@@ -292,6 +292,8 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
     plan = _Plan(chain, runtime_image)
     if chain.why and chain.runtime:
         plan.assumed.append(chain.why)
+    if "@" in written and "@" not in runtime_image and written.split("@", 1)[0] == runtime_image:
+        runtime_image = plan.runtime_image = written  # the same image: pinned by the same digest
     if "@" in written and "@" not in runtime_image:
         plan.assumed.append(f"{written.split('@', 1)[0]} was pinned by digest; {runtime_image} is not: pin it by its digest too")
     eco = chain.ecosystem
@@ -303,6 +305,8 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         if instruction.word == "from":
             raise Decline("more than one FROM")
     _check_commands(model, stage, eco)
+    if eco in ("node", "python", "ruby") and not _program_words(model, stage):
+        plan.assumed.append(_NO_COMMAND_NOTE)
     plan.removed = _removed_packages(model, stage)
     roots = _app_roots(model, stage, eco)
     if eco in _INTERPRETED and "/" not in roots:
@@ -389,6 +393,7 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
     build = _build_context(tree, context)
     if build is not None:
         _read_context(build, model, stage, chain, plan)
+        _check_run_commands(build, eco, plan)
     bare = _bare_native(model, stage, chain, plan)
     native = [p for p in plan.native if p not in plan.kept_packages]
     if native:
@@ -413,6 +418,9 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         else:
             plan.replayed.append(f"installed {', '.join(native)} (linked by the installed packages)")
     plan.carries = _carries(model, stage, chain, roots, places, chowns, plan)
+    spaced = [c.path for c in plan.carries if any(ch.isspace() for ch in c.path + c.to)]
+    if spaced:
+        raise Decline(f"the path {spaced[0]!r} has a space in it, which a COPY would read as two paths")
     unread = [c.path for c in plan.carries if "$" in c.path or "$" in c.to or "`" in c.path]
     if unread:
         raise Decline(f"the artifact {unread[0]} is named by a variable this pass cannot read")
@@ -493,6 +501,34 @@ def _with_variable(written: str, image: str, runtime: str) -> str:
 
 def _base_workdir(ref: images.ImageRef) -> str:
     return images.image_workdir(ref) or "/"
+
+
+_NO_COMMAND_NOTE = (
+    "the command the image is run with (it sets no CMD or ENTRYPOINT: a compose file's, say) runs the "
+    "application, not the toolchain (a dependency install, a compiler, a file watcher)"
+)
+
+
+def _check_run_commands(build: object, eco: str, plan: _Plan) -> None:
+    """The compose service that builds the file runs the image with its own command or
+    entrypoint: it must not run the toolchain either. Read, it replaces the assumption made
+    for an image without CMD."""
+    commands: tuple[str, ...] = getattr(build, "commands", ())
+    if not commands:
+        return
+    for text in commands:
+        try:
+            words = shlex.split(text)
+        except ValueError:
+            words = text.split()
+        tokens = [posixpath.basename(w) for w in " ".join(words).split()]
+        for toolchain in runtimes.TOOLCHAIN_AT_RUN_TIME.get(eco, ()):
+            for at, token in enumerate(tokens):
+                following = [t for t in tokens[at + 1:] if not t.startswith("-")]
+                if token == toolchain[0] and tuple(following[: len(toolchain) - 1]) == toolchain[1:]:
+                    raise Decline(f"{getattr(build, 'source', 'the compose file')} runs the image with {text!r}, which runs the toolchain ({' '.join(toolchain)}): the program needs the builder")
+    if _NO_COMMAND_NOTE in plan.assumed:
+        plan.assumed.remove(_NO_COMMAND_NOTE)
 
 
 def _check_commands(model: Model, stage: Stage, eco: str) -> None:
@@ -1899,6 +1935,20 @@ _ROOT_SCRIPTS_NOTE = "no install script of package.json (preinstall, install, po
 _INSTALL_SCRIPTS = ("preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare")
 
 
+#: Programs that install language packages into the dependency places.
+_DEPENDENCY_INSTALLERS = frozenset({"pip", "pipenv", "poetry", "uv", "pdm", "virtualenv", "venv", "bundle", "bundler", "gem", "npm", "yarn", "pnpm", "composer", "python"})
+
+
+def _installs_dependencies(model: Model, stage: Stage) -> bool:
+    """Whether a RUN of the stage runs a package installer of a language (or makes a
+    virtualenv): a dependency place only an ENV names exists otherwise nowhere."""
+    for instruction in stage.body:
+        step = model.step(instruction) if instruction.word == "run" else None
+        if any(i.program in _DEPENDENCY_INSTALLERS for i in (step.invocations if step else ())):
+            return True
+    return False
+
+
 def _corepack_at_run_time(model: Model, stage: Stage, instruction: Instruction, plan: _Plan) -> str:
     """corepack fetches a package manager the first time it runs: when the image's command
     runs yarn or pnpm, the builder's fetched copy (in COREPACK_HOME) is copied too. Why it
@@ -2330,11 +2380,15 @@ def _carries(
                 continue
             what = "configuration" if _inside(root, ["/etc", "/usr/local/etc"]) else "the application"
             out.append(_Carry(root, root, chowns.get(root), what))
+        base_places = {p.format(version=chain.version) for p in runtimes.DEPENDENCY_PLACES.get(eco, ())}
+        installs = _installs_dependencies(model, stage)
         for place in places:
             if place in plan.gone:
                 continue
             if _inside(place, roots):
                 continue  # a virtualenv inside the application directory comes with it
+            if place not in base_places and place != "/usr/local" and not installs:
+                continue  # named (BUNDLE_PATH, a virtualenv's ENV) but nothing installs into it
             out.append(_Carry(place, place, chowns.get(place), "the installed dependencies" if place != "/usr/local" else f"the builder's {_LANGUAGE.get(eco, eco)} and the installed dependencies (the tag does not pin the version)"))
         for path in plan.user_places:
             if not _inside(path, roots + places):
@@ -2488,6 +2542,13 @@ def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -
         publish = [p for p, what in outputs if what == "the published application"]
         if not publish:
             raise Decline("no `dotnet publish -o DIR` names the output")
+        if posixpath.normpath(final_workdir) != posixpath.normpath(publish[-1]) and _inside(publish[-1], [final_workdir]):
+            # ASP.NET Core's content root is the working directory: appsettings.json and wwwroot
+            # are read there, from the project's files in the original, not from the output
+            raise Decline(
+                f"the program runs in {final_workdir}, its content root (appsettings.json, wwwroot), which holds the "
+                f"project's files in the original; the runtime stage would have only {publish[-1]}"
+            )
         return [_Carry(publish[-1], publish[-1], None, "the published application")]
     raise Decline(f"{eco}: no artifact rule")
 
@@ -2663,6 +2724,9 @@ def _bare_native(model: Model, stage: Stage, chain: runtimes.Toolchain, plan: _P
     names = runtimes.BARE_NATIVE.get(chain.ecosystem, ())
     if plan.read or chain.slim or not names:
         return False
+    release = plan.toolchain.release or chain.release
+    if release is None or release.family in ("debian", "ubuntu") and not release.codename:
+        return False  # the libraries' names differ between releases (libmariadbclient18 on stretch)
     before = list(plan.native)
     try:
         for name in names:
@@ -2925,7 +2989,10 @@ def _decide_defaults(model: Model, stage: Stage, plan: _Plan) -> None:
     texts = [item.text for item in plan.body if isinstance(item, Instruction)]
     if plan.toolchain.ecosystem == "go" and runtime_ref.library_name != "golang" and any("$GOPATH" in t or "${GOPATH}" in t for t in texts):
         plan.defaults.append(("ENV", "GOPATH=/go"))
-    if not any(i.word == "workdir" for i in stage.body):
+    workdirs = [i for i in stage.body if i.word == "workdir" and i.command is not None and i.command.args]
+    first = workdirs[0].command.args[0].text.strip("\"'") if workdirs and workdirs[0].command is not None else ""
+    if not workdirs or not first.startswith(("/", "$")):
+        # no WORKDIR, or a relative first one (``WORKDIR ./build/libs`` on gradle's /home/gradle)
         before, after = images.image_workdir(builder_ref), images.image_workdir(runtime_ref)
         if before is not None and before != (after or "/"):
             plan.defaults.append(("WORKDIR", before))
