@@ -1959,6 +1959,15 @@ def _corepack_at_run_time(model: Model, stage: Stage, instruction: Instruction, 
         runs |= {i.program for i in (step.invocations if step else ())}
     if not runs & {"yarn", "pnpm", "yarnpkg", "pnpx"}:
         return ""
+    fetched = False
+    for other in stage.body:
+        step = model.step(other) if other.word == "run" else None
+        for invocation in step.invocations if step else ():
+            words = [a for a in invocation.args if not a.startswith("-")]
+            if invocation.program in runs & {"yarn", "pnpm"} or invocation.program == "corepack" and words[:1] in (["prepare"], ["install"]):
+                fetched = True
+    if not fetched:
+        return "the image's command runs a package manager through corepack, which no RUN of the builder fetched: it would download it when the container starts"
     home = model.env(instruction).get("COREPACK_HOME")
     if home is not None:
         if not home.startswith("/") or "$" in home:
