@@ -1741,7 +1741,7 @@ def _add_native(plan: _Plan, chain: runtimes.Toolchain, eco: str, name: str, who
 #: The Debian releases an official image whose tag names none may be on today (its floating
 #: tags were rebuilt on each new release): a package whose runtime name is the same on all of
 #: them needs no release.
-_PLAUSIBLE_DEBIAN = ("bullseye", "bookworm", "trixie")
+_PLAUSIBLE_DEBIAN = ("stretch", "buster", "bullseye", "bookworm", "trixie")
 
 
 def _split_packages(family: str, names: list[str], release: images.Release | None) -> tuple[list[str], list[str], list[str]]:
