@@ -1601,7 +1601,9 @@ def _as_written(word: str, text: str) -> str:
     if any(ch in word for ch in "*?[") and re.fullmatch(r"[\w@%+=:,./*?\[\]-]+", word) and re.search(
         r"(?<![\"'\w/.])" + re.escape(word) + r"(?![\"'\w])", text
     ):
-        return word
+        # ``./*.csproj`` names the same files, and a name starting with a dash cannot become
+        # an option (shellcheck SC2035)
+        return word if "/" in word or not word.startswith(("*", "?", "[")) else "./" + word
     return shlex.quote(word)
 
 
