@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from codemod.engine import refactor
+from codemod.engine import Result, refactor
 from codemod.knowledge.images import parse_image
 from codemod.knowledge.runtimes import default_debian, newest_alpine, toolchain
 from codemod.passes import Context
@@ -257,31 +257,30 @@ def test_node_sources_in_root_with_an_install_script_declines(tmp_path: Path) ->
     assert "install script" in why
 
 
-def test_compose_command_that_runs_the_toolchain_declines(tmp_path: Path) -> None:
+#: A python app whose image sets no CMD: the compose service that builds it says what runs.
+NO_CMD = "FROM python:3.12-bookworm\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n"
+
+
+def _split_with_compose(tmp_path: Path, command: str) -> Result:
+    """NO_CMD split where a compose.yaml beside it builds it and runs it with ``command``: the
+    context comes from the compose file (not given), as on the command line."""
     files = {
-        "requirements.txt": "flask==3.0.0\n", "app.py": "1\n",
-        "compose.yaml": "services:\n  web:\n    build: .\n    command: sh -c \"pip install -r requirements.txt && python app.py\"\n",
+        "Dockerfile": NO_CMD, "requirements.txt": "flask==3.0.0\n", "app.py": "1\n",
+        "compose.yaml": f"services:\n  web:\n    build: .\n    command: {command}\n",
     }
-    dockerfile = "FROM python:3.12-bookworm\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n"
-    (tmp_path / "Dockerfile").write_text(dockerfile)
     for name, text in files.items():
         (tmp_path / name).write_text(text)
-    result = refactor(dockerfile, passes=["split-stages"], context=Context(path=str(tmp_path / "Dockerfile")))
+    return refactor(NO_CMD, passes=["split-stages"], context=Context(path=str(tmp_path / "Dockerfile")))
+
+
+def test_compose_command_that_runs_the_toolchain_declines(tmp_path: Path) -> None:
+    result = _split_with_compose(tmp_path, 'sh -c "pip install -r requirements.txt && python app.py"')
     assert not result.changes
     assert any("compose.yaml (service web) runs the image with" in d.message and "(pip install)" in d.message for d in result.diagnostics), result.diagnostics
 
 
 def test_compose_command_read_replaces_the_assumption(tmp_path: Path) -> None:
-    files = {
-        "requirements.txt": "flask==3.0.0\n", "app.py": "1\n",
-        "compose.yaml": "services:\n  web:\n    build: .\n    command: [\"python\", \"app.py\"]\n",
-    }
-    dockerfile = "FROM python:3.12-bookworm\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n"
-    (tmp_path / "Dockerfile").write_text(dockerfile)
-    for name, text in files.items():
-        (tmp_path / name).write_text(text)
-    result = refactor(dockerfile, passes=["split-stages"], context=Context(path=str(tmp_path / "Dockerfile")))
-    (change,) = result.changes
+    (change,) = _split_with_compose(tmp_path, '["python", "app.py"]').changes
     assert "sets no CMD or ENTRYPOINT" not in change.explanation
-    without = refactor(dockerfile, passes=["split-stages"], context=Context(build_context="none"))
+    without = refactor(NO_CMD, passes=["split-stages"], context=Context(build_context="none"))
     assert "sets no CMD or ENTRYPOINT" in without.changes[0].explanation

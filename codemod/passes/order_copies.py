@@ -805,25 +805,29 @@ def _after_manifests(workdir: Instruction, found: _Found, model: Model, written:
     WORKDIR is where the install runs, and nothing after it that moves writes or runs."""
     if not written.startswith("/") or "$" in written:
         return False
-    if workdir.command is None:
-        return False
-    if _resolve(" ".join(p.text for p in workdir.command.args).strip(), model.workdir(workdir)) != found.workdir:
+    if _workdir_path(workdir, model) != found.workdir:
         return False
     later = found.between[found.between.index(workdir) + 1:]
     return all(i.word in ("env", "arg", "label", "user", "expose", "maintainer") for i in later)
+
+
+def _workdir_path(workdir: Instruction, model: Model) -> str | None:
+    """The directory a WORKDIR written as a literal path sets (None: not a WORKDIR, or written
+    with variables, quotes or escapes)."""
+    if workdir.word != "workdir" or workdir.command is None:
+        return None
+    written = " ".join(p.text for p in workdir.command.args).strip()
+    if not written or any(ch in written for ch in "$\"'`\\ "):
+        return None
+    return _resolve(written, model.workdir(workdir))
 
 
 def _made_by_workdir_instead(workdir: Instruction, copy: Instruction, destination: str, model: Model, stage: Stage) -> str:
     """Why a WORKDIR moved before the source COPY would change the owner of the directory the
     COPY made ("" when it cannot): moved first, the WORKDIR makes it (as root, or as the USER
     in BuildKit) and the COPY no longer does (with --chown, the directory is the chown user's)."""
-    if workdir.word != "workdir" or workdir.command is None:
-        return ""
-    written = " ".join(p.text for p in workdir.command.args).strip()
-    if not written or any(ch in written for ch in "$\"'`\\ "):
-        return ""
-    path = _resolve(written, model.workdir(workdir))
-    if not _inside(path, destination) or path.startswith(_BASE):
+    path = _workdir_path(workdir, model)
+    if path is None or not _inside(path, destination) or path.startswith(_BASE):
         return ""
     owner = copy.command.flag("chown") if copy.command is not None else None
     copy_owner = owner.split(":", 1)[0] if owner else "root"

@@ -75,7 +75,8 @@ from .. import commands, shell
 from ..commands import Invocation
 from ..cst import Dockerfile, Instruction
 from ..edit import parse_fragment_instructions, style_of
-from ..knowledge import images, installs, packages, runtimes
+from ..knowledge import images, packages, runtimes
+from ..knowledge.installs import COMPOSER_INSTALLER
 from ..knowledge.managers import BY_NAME
 from ..model import Model, Stage, is_root
 from ..steps import Step, describe
@@ -308,13 +309,11 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
     if eco in ("node", "python", "ruby") and not _program_words(model, stage):
         plan.assumed.append(_NO_COMMAND_NOTE)
     plan.removed = _removed_packages(model, stage)
-    roots = _app_roots(model, stage, eco)
-    if eco in _INTERPRETED and "/" not in roots:
-        for instruction in stage.body:
-            words = _copy_words(instruction, model) if instruction.word in ("copy", "add") and _flag(instruction, "from") is None else None
-            if words and any(w in (".", "./") for w in words[:-1]) and _resolve(words[-1], model.workdir(instruction) or "/") == "/":
-                plan.replayed.append(f"{describe(instruction)} (the sources, which the original copies into /, come again from the build context)")
-                plan.sources_in_root = True
+    into_root: list[Instruction] = []
+    roots = _app_roots(model, stage, eco, into_root)
+    for instruction in into_root:
+        plan.replayed.append(f"{describe(instruction)} (the sources, which the original copies into /, come again from the build context)")
+    plan.sources_in_root = bool(into_root)
     if eco in _COMPILED:
         plan.builder_roots = _builder_roots(model, stage)
     places = _dependency_places(model, stage, chain)
@@ -586,12 +585,14 @@ def _flag(instruction: Instruction, name: str) -> str | None:
     return command.flag(name) if command is not None else None
 
 
-def _app_roots(model: Model, stage: Stage, eco: str) -> list[str]:
+def _app_roots(model: Model, stage: Stage, eco: str, into_root: list[Instruction]) -> list[str]:
     """node, python, ruby: the directories the application is copied to (and the WORKDIR the
-    program runs in)."""
+    program runs in). The COPYs of sources into / go to ``into_root`` instead: the runtime stage
+    copies them again from the build context."""
     if eco not in _INTERPRETED:
         return []
     roots: list[str] = []
+    copies: dict[str, list[Instruction]] = {}
     for instruction in stage.body:
         if instruction.word not in ("copy", "add") or _flag(instruction, "from") is not None:
             continue
@@ -611,6 +612,7 @@ def _app_roots(model: Model, stage: Stage, eco: str) -> list[str]:
         if root in _SYSTEM_DIRS and not directory:
             continue  # a file put into a system directory: copied again from the context
         roots.append(root)
+        copies.setdefault(root, []).append(instruction)
     final = [i for i in stage.body if i.word in ("cmd", "entrypoint")]
     if final:
         last_workdir = model.workdir(final[-1])
@@ -626,6 +628,7 @@ def _app_roots(model: Model, stage: Stage, eco: str) -> list[str]:
                 # The sources copied into / (no WORKDIR): the runtime stage copies them again
                 # from the build context, as the original did; what the RUNs make there is
                 # judged as outside the application (installs into / decline).
+                into_root.extend(copies.get(root, ()))
                 continue
             raise Decline(f"the application is copied to {root}, where the runtime image has files of its own: give it a directory of its own (WORKDIR /app)")
         if not _inside(root, kept):
@@ -959,10 +962,7 @@ def _home_downloads(manifest: str, model: Model, stage: Stage, plan: _Plan) -> N
             if home is None:
                 raise Decline(f"{name} (in package.json) downloads into the home of a user this pass cannot tell")
             target = posixpath.join(home, folder)
-        if target not in plan.downloads:
-            plan.downloads.append(target)
-        if _BROWSER_NOTE not in plan.assumed:
-            plan.assumed.append(_BROWSER_NOTE)
+        _carry_download(plan, target, note=_BROWSER_NOTE)
 
 
 def _text(path: Path) -> str:
@@ -1350,7 +1350,7 @@ def _classify_run(
         if program in _SYSTEM_SETUP or program == "ssh-keygen" and "-A" in args:
             replay_commands.append(_text_of(invocation, instruction, step))
             continue
-        if eco == "php" and (_composer_installer(invocation) or program == "php" and invocation.args[:1] in ((), ("--",)) and _COMPOSER_INSTALLER.search(instruction.text)):
+        if eco == "php" and (_composer_installer(invocation) or program == "php" and invocation.args[:1] in ((), ("--",)) and COMPOSER_INSTALLER.search(instruction.text)):
             # The runtime stage is the same php image: composer is installed there again as the
             # original did (an image that ships composer may be used to run it).
             replay_commands.append(_text_of(invocation, instruction, step))
@@ -1378,11 +1378,7 @@ def _classify_run(
             home = _home_of(model, stage, "root" if invocation.sudo else model.user_at(instruction))
             if home is None or "PLAYWRIGHT_BROWSERS_PATH" in model.env(instruction):
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} downloads browsers to a place this pass cannot tell")
-            target = posixpath.join(home, browsers)
-            if target not in plan.downloads:
-                plan.downloads.append(target)
-            if _BROWSER_NOTE not in plan.assumed:
-                plan.assumed.append(_BROWSER_NOTE)
+            _carry_download(plan, posixpath.join(home, browsers), note=_BROWSER_NOTE)
             all_replayed = False
             continue
         root_install: str | None = ""
@@ -1390,11 +1386,8 @@ def _classify_run(
             root_install = _root_install(invocation, eco)
             if root_install is None:
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} runs in {cwd}, where the sources were copied, and what it writes there cannot be told")
-            if root_install and root_install not in plan.downloads:
-                plan.downloads.append(root_install)
-                plan.made.append(root_install)
-                if root_install == "/node_modules":
-                    plan.assumed.append(_ROOT_SCRIPTS_NOTE)
+            if root_install:
+                _carry_download(plan, root_install, made=True, note=_ROOT_SCRIPTS_NOTE if root_install == "/node_modules" else "")
         if program in _BUILD_PROGRAMS.get(eco, frozenset()) or program in ("pip", "python") and eco == "python":
             if program in ("npm", "yarn") and [a for a in args if not a.startswith("-")] in (["link"], ["ln"]):
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} links the project into the global packages, which this pass does not copy")
@@ -1980,10 +1973,19 @@ def _corepack_at_run_time(model: Model, stage: Stage, instruction: Instruction, 
             "the image's command runs a package manager through corepack, which fetches it when it first runs; "
             "where the builder keeps the fetched one depends on corepack's version (set COREPACK_HOME to copy it)"
         )
-    if target not in plan.downloads:
-        plan.downloads.append(target)
-        plan.made.append(target)
+    _carry_download(plan, target, made=True)
     return ""
+
+
+def _carry_download(plan: _Plan, path: str, made: bool = False, note: str = "") -> None:
+    """``path`` is copied from the builder (made by the build, or downloaded), once; ``note``
+    is what was assumed about it, said once."""
+    if path not in plan.downloads:
+        plan.downloads.append(path)
+        if made:
+            plan.made.append(path)
+    if note and note not in plan.assumed:
+        plan.assumed.append(note)
 
 
 def _download_what(path: str, plan: _Plan) -> str:
@@ -2309,9 +2311,6 @@ def _pipeline_feeders(command: object, script: shell.Script | None) -> int | Non
 
 
 #: Where composer's installer is downloaded from (getcomposer.org, or a pinned copy in its repository).
-_COMPOSER_INSTALLER = installs.COMPOSER_INSTALLER
-
-
 def _composer_installer(invocation: Invocation) -> bool:
     """The steps of composer's installer (getcomposer.org): ``curl -sS .../installer | php --
     --install-dir=DIR``, ``php -r "copy('https://getcomposer.org/installer', 'composer-setup.php');"``,
@@ -2323,7 +2322,7 @@ def _composer_installer(invocation: Invocation) -> bool:
         return True
     if args[:1] and args[0].endswith("composer-setup.php"):
         return True
-    return args[:1] == ("-r",) and len(args) > 1 and ("composer-setup.php" in args[1] or _COMPOSER_INSTALLER.search(args[1]) is not None)
+    return args[:1] == ("-r",) and len(args) > 1 and ("composer-setup.php" in args[1] or COMPOSER_INSTALLER.search(args[1]) is not None)
 
 
 def _piped_into(command: object, script: shell.Script | None) -> bool:
