@@ -1537,6 +1537,8 @@ def _rpm_program(invocation: Invocation) -> str:
 
 #: Programs that download or unpack into a path.
 _DOWNLOADERS = frozenset({"curl", "wget", "git", "tar", "unzip"})
+#: git subcommands that read the repository and write only to their output (a version stamp).
+_GIT_READS = frozenset({"describe", "rev-parse", "log", "show", "status", "rev-list", "diff", "ls-files", "ls-remote", "symbolic-ref", "version", "--version"})
 _ARCHIVE = re.compile(r"\.(tar|tgz|tar\.gz|tar\.xz|tar\.bz2|txz|tbz2|zip|gz|xz|bz2)$")
 
 
@@ -1605,6 +1607,8 @@ def _download_target(invocation: Invocation, cwd: str, model: Model, instruction
         name = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
         return path(posixpath.join(directory or ".", name))
     if program == "git":
+        if positional and positional[0] in _GIT_READS:
+            return ""  # reads the repository, writes only to its output
         if not positional or positional[0] != "clone":
             return None
         rest = [a for a in positional[1:]]
@@ -2471,8 +2475,12 @@ def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -
             if what == "the package directory":
                 continue
             if path == "/go/bin":
+                # Where the image runs them from: /go/bin when ENTRYPOINT or CMD names a binary
+                # there (the CMD after it is its arguments: `--config`, `serve`); else a bare
+                # name is looked up on the runtime image's PATH, which has /usr/local/bin.
+                words = [argv[0] for _, argv in _program_words(model, stage)]
                 to = "/go/bin"
-                if any("/" not in argv[0] for _, argv in _program_words(model, stage)):
+                if not any(w.startswith("/go/bin/") for w in words) and any("/" not in w and not w.startswith("-") for w in words):
                     to = "/usr/local/bin"
                 carries.append(_Carry(path, to, None, what))
             else:
