@@ -140,6 +140,10 @@ def test_default_debian_by_version() -> None:
     assert default_debian("rust", "1.75") == "bookworm"
     assert default_debian("go", "1.21-alpine") is None
     assert default_debian("go", "1.7") == "jessie"
+    # A slim variant is the same release: rust:1.71.0-slim was built on bookworm.
+    slim = toolchain(parse_image("rust:1.71.0-slim"))
+    assert slim is not None and slim.runtime == "debian:bookworm-slim"
+    assert toolchain(parse_image("rust:slim")).runtime is None  # type: ignore[union-attr]
 
 
 def test_newest_alpine_by_version() -> None:

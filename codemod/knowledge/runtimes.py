@@ -419,7 +419,8 @@ def _distro_runtime(ref: ImageRef, ecosystem: str) -> Toolchain:
     """golang and rust: the plain distro image of the toolchain's release."""
     release = release_of(ref)
     if release.family == "debian" and not release.codename:
-        codename = default_debian(ecosystem, ref.tag)
+        plain = [t for t in _tokens(ref.tag or "") if t != "slim"]  # rust:1.71.0-slim: the same release
+        codename = default_debian(ecosystem, plain[0] if len(plain) == 1 else ref.tag)
         if codename is not None:
             from .images import DEBIAN_CODENAMES
 
