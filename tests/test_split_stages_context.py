@@ -55,11 +55,26 @@ def test_go_files_the_dockerignore_excludes_are_not_carried(tmp_path: Path) -> N
     assert "templates" not in text
 
 
-def test_go_without_a_context_says_what_it_assumed() -> None:
+def test_go_without_a_context_carries_the_sources_it_runs_among() -> None:
+    # Read bare, the files beside the sources cannot be told apart: the program runs in the
+    # sources' directory, so that directory comes along (templates, .env, SQL files).
     result = refactor(GO, passes=["split-stages"], context=Context(build_context="none"))
     (change,) = result.changes
-    assert "assumed the program reads no file of the sources at run time" in change.explanation
+    assert "the sources' directory, where the program runs" in change.explanation
+    assert "assumed the program reads no file" not in change.explanation
+    runtime = result.text.split("AS runtime")[1]
     assert "FROM debian:bookworm-slim AS runtime\n" in result.text
+    assert "COPY --from=builder /src /src\n" in runtime
+
+
+def test_go_without_a_context_running_elsewhere_says_what_it_assumed() -> None:
+    # The program runs away from its sources: they stay behind, and the note says so.
+    text = GO.replace('CMD ["/src/server"]', 'WORKDIR /data\nCMD ["/src/server"]')
+    result = refactor(text, passes=["split-stages"], context=Context(build_context="none"))
+    (change,) = result.changes
+    assert "assumed the program reads no file of the sources at run time" in change.explanation
+    assert "COPY --from=builder /src/server /src/server\n" in result.text
+    assert "COPY --from=builder /src /src\n" not in result.text
 
 
 def test_python_requirements_that_link_libpq_install_it(tmp_path: Path) -> None:
@@ -144,6 +159,7 @@ def test_default_debian_by_version() -> None:
     slim = toolchain(parse_image("rust:1.71.0-slim"))
     assert slim is not None and slim.runtime == "debian:bookworm-slim"
     assert toolchain(parse_image("rust:slim")).runtime is None  # type: ignore[union-attr]
+    assert toolchain(parse_image("golang")).runtime == "debian:trixie-slim"  # type: ignore[union-attr]
 
 
 def test_newest_alpine_by_version() -> None:

@@ -996,3 +996,50 @@ PACKAGE_SOURCES: dict[str, tuple[str, ...]] = {
 #: bionic needs apt-transport-https for them.
 SOURCES_NEED: dict[str, tuple[str, ...]] = {"apt": ("ca-certificates",), "apk": ("ca-certificates",)}
 HTTPS_TRANSPORT_BEFORE: dict[str, tuple[int, ...]] = {"debian": (10,), "ubuntu": (18, 4)}
+
+
+#: Debian packages that name their releases: (the first release with the package, the last),
+#: None for open. A file that installs one on a release outside its range was written for
+#: another release than the one its tag's last build had (``python:2.7`` with
+#: ``libmysqlclient-dev`` was built on jessie): the release of an image whose tag names none is
+#: then not known. The ranges come from the same lists as the rows above (DSA lists for jessie
+#: and stretch, packages.debian.org after): the well-known "has no installation candidate"
+#: failures of files moved from jessie to stretch and from stretch to buster.
+DEBIAN_PACKAGE_RELEASES: dict[str, tuple[str | None, str | None]] = {
+    "libmysqlclient-dev": (None, "jessie"),
+    "libmysqlclient18": (None, "jessie"),
+    "mysql-client": (None, "jessie"),
+    "libpng12-dev": (None, "jessie"),
+    "libpng12-0": (None, "jessie"),
+    "libssl1.0.0": (None, "jessie"),
+    "libicu52": (None, "jessie"),
+    "libicu57": ("stretch", "stretch"),
+    "libmariadbclient18": ("stretch", "stretch"),
+    "libcurl3": (None, "stretch"),
+    "libssl1.1": ("stretch", "bullseye"),
+    "default-libmysqlclient-dev": ("stretch", None),
+    "default-mysql-client": ("stretch", None),
+    "libmariadb3": ("buster", None),
+    "libmariadb-dev": ("buster", None),
+    "libmariadb-dev-compat": ("buster", None),
+    "libcurl4": ("buster", None),
+    "libssl3": ("bookworm", "bookworm"),
+    "libffi8": ("bookworm", None),
+}
+
+#: Debian releases in order, for the ranges above.
+DEBIAN_ORDER = ("wheezy", "jessie", "stretch", "buster", "bullseye", "bookworm", "trixie", "forky")
+
+
+def debian_package_conflict(name: str, codename: str) -> tuple[str | None, str | None] | None:
+    """The range of releases that have ``name`` when ``codename`` is not among them, else None."""
+    span = DEBIAN_PACKAGE_RELEASES.get(name)
+    if span is None or codename not in DEBIAN_ORDER:
+        return None
+    at = DEBIAN_ORDER.index(codename)
+    first, last = span
+    if first is not None and at < DEBIAN_ORDER.index(first):
+        return span
+    if last is not None and at > DEBIAN_ORDER.index(last):
+        return span
+    return None

@@ -37,7 +37,7 @@ OPENJDK_JRE = frozenset({6, 7, 8, 9, 10, 11})
 TOOLCHAIN_AT_RUN_TIME: dict[str, tuple[tuple[str, ...], ...]] = {
     # and the live-reload tools that rebuild the sources with go (air, CompileDaemon, reflex, gin, fresh)
     "go": (("go", "run"), ("go", "test"), ("go", "build"), ("air",), ("CompileDaemon",), ("reflex",), ("gin",), ("fresh",), ("realize",)),
-    "rust": (("cargo",),),
+    "rust": (("cargo",), ("trunk", "serve"), ("trunk", "watch")),
     "java": (("mvn",), ("mvnw",), ("gradle",), ("gradlew",), ("javac",)),
     "dotnet": (("dotnet", "run"), ("dotnet", "watch"), ("dotnet", "build"), ("dotnet", "test")),
     "node": (("nodemon",), ("ts-node",), ("ts-node-dev",), ("npm", "run", "dev"), ("yarn", "dev"), ("ng", "serve"), ("npm", "install"), ("npm", "ci"), ("yarn", "install")),
@@ -321,6 +321,11 @@ def _with_default(release: Release, ecosystem: str, tag: str) -> Release:
     plain = [t for t in tokens if t not in ("slim", "apache", "fpm", "cli", "zts")]
     codename = default_debian(ecosystem, plain[0]) if len(plain) == 1 else None
     if codename is None:
+        first = first_debian(ecosystem, plain[0]) if len(plain) == 1 else None
+        if first is not None and release.at_least is None:
+            from .images import DEBIAN_CODENAMES
+
+            return Release("debian", None, None, at_least=DEBIAN_CODENAMES[first])
         return release
     from .images import DEBIAN_CODENAMES
 
@@ -352,6 +357,30 @@ DEFAULT_DEBIAN: dict[str, tuple[tuple[tuple[int, ...], str | None], ...]] = {
     "ruby": (((3, 2), "trixie"), ((3, 0), "bookworm"), ((2, 6), "bullseye"), ((2, 4), "buster"), ((2, 3), None)),
     "php": (((8, 1), "trixie"), ((8, 0), "bookworm"), ((7, 3), "bullseye"), ((7, 1), "buster"), ((5, 6), "stretch")),
 }
+
+
+#: The Debian release of the first image of a language version (its minor: python 3.12 came
+#: out in October 2023, when the default was bookworm): a lower bound for a patch version's tag
+#: (``python:3.12.4``), whose last build is not listed. Later builds only move to newer releases.
+FIRST_DEBIAN: dict[str, tuple[tuple[tuple[int, ...], str], ...]] = {
+    # (from version, codename), newest first
+    "python": (((3, 14), "trixie"), ((3, 12), "bookworm"), ((3, 10), "bullseye"), ((3, 8), "buster"), ((3, 7), "stretch")),
+    "ruby": (((3, 3), "bookworm"), ((3, 1), "bullseye"), ((2, 7), "buster"), ((2, 6), "stretch")),
+    "node": (((21,), "bookworm"), ((18,), "bullseye"), ((14,), "buster"), ((12,), "stretch")),
+    "php": (((8, 3), "bookworm"), ((8, 1), "bullseye"), ((7, 4), "buster")),
+}
+
+
+def first_debian(ecosystem: str, tag: str) -> str | None:
+    """The release of FIRST_DEBIAN for a tag that names a full version (``3.12.4``)."""
+    word = _version_word(tag)
+    if word is None or word != tag:
+        return None
+    version = tuple(int(x) for x in word.split("."))
+    for since, codename in FIRST_DEBIAN.get(ecosystem, ()):
+        if len(version) > len(since) and version[: len(since)] >= since:
+            return codename
+    return None
 
 
 def default_debian(ecosystem: str, tag: str | None) -> str | None:
@@ -420,7 +449,7 @@ def _distro_runtime(ref: ImageRef, ecosystem: str) -> Toolchain:
     release = release_of(ref)
     if release.family == "debian" and not release.codename:
         plain = [t for t in _tokens(ref.tag or "") if t != "slim"]  # rust:1.71.0-slim: the same release
-        codename = default_debian(ecosystem, plain[0] if len(plain) == 1 else ref.tag)
+        codename = default_debian(ecosystem, plain[0] if ref.tag and len(plain) == 1 else ref.tag)
         if codename is not None:
             from .images import DEBIAN_CODENAMES
 

@@ -64,6 +64,7 @@ command builds both images, compares configuration and behaviour).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import posixpath
 import re
@@ -160,6 +161,8 @@ class _Carry:
 class _Plan:
     toolchain: runtimes.Toolchain
     runtime_image: str
+    #: An `apt-get update` ran before (the package lists are there for an install).
+    apt_updated: bool = False
     #: The runtime stage's instructions after its FROM: existing instructions, or texts.
     body: list[Instruction | tuple[str, ...]] = field(default_factory=list)
     #: Index in ``body`` where the COPY --from lines go.
@@ -290,6 +293,14 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         unknown = next((i for i in stage.body if model.workdir_unknown(i) and i.word != "workdir"), None)
     if unknown is not None:
         raise Decline(f"{describe(unknown)!r} runs in a WORKDIR this pass cannot tell (a variable it cannot read, or a relative path on an image whose own WORKDIR it does not know)")
+    if chain.release is not None and chain.release.family == "debian" and chain.release.codename and chain.release.codename not in (ref.tag or "").lower().split("-"):
+        # The release was taken from the tag's last build: the file's own words may say it was
+        # written for another one (a package only older releases have, a pinned ~jessie).
+        other = _release_evidence(model, stage, chain.release.codename)
+        if other is not None:
+            if chain.ecosystem in _COMPILED:
+                raise Decline(f"{other}: the runtime image's release cannot be named")
+            chain = dataclasses.replace(chain, release=images.Release("debian", None, None), why="")
     plan = _Plan(chain, runtime_image)
     if chain.why and chain.runtime:
         plan.assumed.append(chain.why)
@@ -306,6 +317,12 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         if instruction.word == "from":
             raise Decline("more than one FROM")
     _check_commands(model, stage, eco)
+    if not any(i.word in ("cmd", "entrypoint") for i in stage.body) and not any(_from_context(i) for i in stage.body):
+        raise Decline(
+            "the image copies nothing from the build context and sets no CMD or ENTRYPOINT: a base or "
+            "toolbox image, whose users build or run with the full image's tools (compilers, headers, git), "
+            "which a runtime stage would not have"
+        )
     if eco in ("node", "python", "ruby") and not _program_words(model, stage):
         plan.assumed.append(_NO_COMMAND_NOTE)
     plan.removed = _removed_packages(model, stage)
@@ -496,6 +513,46 @@ def _with_variable(written: str, image: str, runtime: str) -> str:
     if runtime.startswith(image) and written.count(":") == 1:
         return written + runtime[len(image):]
     raise Decline(f"FROM {written}: the runtime image cannot be derived from the same variables")
+
+
+_CODENAME_WORD = re.compile(
+    r"~(?P<pin>" + "|".join(packages.DEBIAN_ORDER) + r")\b"
+    r"|\bdeb(?:-src)?\s+(?:\[[^\]]*\]\s+)?\S+\s+(?P<suite>" + "|".join(packages.DEBIAN_ORDER) + r")\b"
+)
+
+
+def _release_evidence(model: Model, stage: Stage, codename: str) -> str | None:
+    """Why the file was written for another Debian release than ``codename`` (a package it
+    installs that ``codename`` has not, a version pinned ``~jessie``, a ``deb ... stretch``
+    source), or None."""
+    for instruction in stage.body:
+        if instruction.word in ("run", "env", "arg"):
+            for match in _CODENAME_WORD.finditer(instruction.text):
+                named = match.group("pin") or match.group("suite")
+                if named and named != codename:
+                    return f"{describe(instruction)!r} names Debian {named}, and the tag's last build was {codename}"
+        step = model.step(instruction) if instruction.word == "run" else None
+        for invocation in step.invocations if step else []:
+            if invocation.program not in ("apt-get", "apt") or "install" not in invocation.args:
+                continue
+            for arg in invocation.args[invocation.args.index("install") + 1:]:
+                name = arg.split("=", 1)[0]
+                span = None if arg.startswith("-") else packages.debian_package_conflict(name, codename)
+                if span is not None:
+                    first, last = span
+                    where = f"{first or 'before'}..{last or 'now'}"
+                    return f"{describe(instruction)!r} installs {name}, which Debian has in {where} only, and the tag's last build was {codename}"
+    return None
+
+
+def _from_context(instruction: Instruction) -> bool:
+    """A COPY or ADD of files of the build context (not another stage's, not a URL's)."""
+    if instruction.word not in ("copy", "add") or _flag(instruction, "from"):
+        return False
+    words = _copy_words(instruction)
+    if words is None:
+        return not instruction.heredocs  # words this pass does not read: sources, it may be
+    return any("://" not in w and not w.startswith("git@") for w in words[:-1])
 
 
 def _base_workdir(ref: images.ImageRef) -> str:
@@ -1062,6 +1119,9 @@ def _classify_run(
         plan.https_sources = True
     if setup_scripts:
         plan.repositories = True
+        plan.apt_updated = True  # a repository's setup script fetches the package lists
+    if any(i.program in _REPOSITORY_SETUP for i in step.invocations):
+        plan.apt_updated = True  # add-apt-repository fetches them too
     blind = [
         u for u in step.unreadable
         if not (u.kind == "stdin" and setup_scripts)
@@ -1150,10 +1210,18 @@ def _classify_run(
                     kept = kept + [n for n in names if packages.package_name(family, n) in unknown or n in unknown]
                     plan.unmapped.extend(u for u in unknown if u not in plan.unmapped)
                 plan.dropped_packages.extend(dropped)
+                if kept and name in ("apt-get", "apt") and not plan.apt_updated:
+                    raise Decline(
+                        f"{describe(instruction)!r} installs {', '.join(kept)} with no `apt-get update` before it: "
+                        "with the image's package lists empty, that works only for packages the full image already "
+                        "has, which the runtime image may lack"
+                    )
                 if kept:
                     packages_wanted.append((family, kept, invocation))
                 all_replayed = False
                 continue
+            if name in ("apt-get", "apt") and sub == "update":
+                plan.apt_updated = True
             if sub in ("upgrade", "dist-upgrade", "full-upgrade") and family in _UPGRADES:
                 # The original brings the image's own packages up to date: so does the runtime.
                 for text in _UPGRADES[family]:
@@ -1748,6 +1816,7 @@ def _split_packages(family: str, names: list[str], release: images.Release | Non
     answers = {
         tuple(map(tuple, packages.split_packages(family, names, images.Release("debian", images.DEBIAN_CODENAMES[c], c))))
         for c in _PLAUSIBLE_DEBIAN
+        if release.at_least is None or images.DEBIAN_CODENAMES[c] >= release.at_least
     }
     if len(answers) == 1:
         found = next(iter(answers))
@@ -2423,6 +2492,14 @@ def _carries(
             plan.assumed.append(f"no other {'gem' if eco == 'ruby' else 'installed package'} links a library that only the full image has")
         return out
     artifacts = _compiled_artifacts(model, stage, chain)
+    sources = _go_sources_dir(model, stage, plan) if eco == "go" and not plan.read else None
+    if sources is not None:
+        # Read bare, a Go program that runs among its sources may read files there (templates,
+        # .env, SQL, static files): the sources' directory comes along, binary included.
+        out.append(_Carry(sources, sources, None, "the sources' directory, where the program runs and may read files (templates, .env; read with the build context, only those are copied)"))
+    named = list(artifacts)  # the binaries the build names, for the PATH check below
+    if sources is not None:
+        artifacts = [a for a in artifacts if not (_inside(a.path, [sources]) and a.to == a.path)]
     out.extend(artifacts)
     for path in plan.generated:
         if not any(_inside(path, [c.path]) for c in out):
@@ -2431,16 +2508,46 @@ def _carries(
         if path not in plan.gone and not any(_inside(path, [c.path]) for c in out):
             out.append(_Carry(path, path, None, _download_what(path, plan)))
     if eco == "go":
-        _on_path(model, _program_words(model, stage), out)
+        _on_path(model, _program_words(model, stage), named + [c for c in out if c.path != sources and c not in named])
     release = chain.release
     family = release.family if release else None
     if eco in ("go", "rust") and family in _CA_BUNDLE:
         out.append(_Carry(_CA_BUNDLE[family], _CA_BUNDLE[family], None, "the CA certificates"))
-    if eco in ("go", "rust", "java", "dotnet") and not plan.read:
+    if eco in ("go", "rust", "java", "dotnet") and not plan.read and sources is None:
         plan.assumed.append("the program reads no file of the sources at run time (templates, static files): add a COPY --from=builder for each if it does")
     if eco == "rust" and not plan.read:
         plan.assumed.append("the binary links no library that only the toolchain image has (openssl-sys needs libssl3: add it if so)")
     return out
+
+
+def _go_sources_dir(model: Model, stage: Stage, plan: _Plan) -> str | None:
+    """The directory the whole build context is copied to (``COPY . /app``) when the program
+    runs there (the last WORKDIR is it or inside it), and it is the application's own, not a
+    system directory. GOPATH's /go itself comes whole (the module cache with it: what is lost
+    otherwise, the program's files, matters more)."""
+    finals = _program_words(model, stage)
+    image = model.image(stage)
+    ref = images.parse_image(image) if image else None
+    base = _base_workdir(ref) if ref is not None else "/"
+    if not finals:
+        return None
+    if model.workdir_unknown(finals[-1][0]):
+        return None  # a WORKDIR named by the image's variables ($GOPATH): the note says it
+    workdir = model.workdir(finals[-1][0]) or base
+    for instruction in stage.body:
+        if instruction.word not in ("copy", "add") or _flag(instruction, "from") is not None:
+            continue
+        if model.workdir_unknown(instruction):
+            return None
+        words = _copy_words(instruction, model)
+        if words is None or not any(w in (".", "./") for w in words[:-1]):
+            continue
+        dest = _resolve(words[-1], model.workdir(instruction) or base)
+        if (dest in _SYSTEM_DIRS and dest != "/go") or "$" in dest or _inside(dest, ["/go/pkg", "/go/bin", "/root", "/tmp", "/usr", "/etc", "/var/lib", "/bin", "/lib", "/sbin"]):
+            return None
+        if _inside(workdir, [dest]) and dest not in plan.gone:
+            return dest
+    return None
 
 
 def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -> list[_Carry]:
@@ -2741,12 +2848,27 @@ def _bare_native(model: Model, stage: Stage, chain: runtimes.Toolchain, plan: _P
     if plan.read or chain.slim or not names:
         return False
     release = plan.toolchain.release or chain.release
-    if release is None or release.family in ("debian", "ubuntu") and not release.codename:
-        return False  # the libraries' names differ between releases (libmariadbclient18 on stretch)
+    if release is None:
+        return False
+    # Without the release (a patch version's tag), only the libraries named alike on every
+    # release it may be go in (libpq5); the others' names differ (libmariadbclient18 on
+    # stretch) and are left to the note.
+    unnamed = release.family in ("debian", "ubuntu") and not release.codename
     before = list(plan.native)
+    skipped: list[str] = []
     try:
         for name in names:
-            _add_native(plan, chain, chain.ecosystem, name, name)
+            if not unnamed:
+                _add_native(plan, chain, chain.ecosystem, name, name)
+                continue
+            mark = list(plan.native)
+            try:
+                _add_native(plan, chain, chain.ecosystem, name, name)
+            except Decline:
+                plan.native[:] = mark
+                skipped.append(name)
+        if len(plan.native) == len(before):
+            raise Decline("")
         if chain.family_changes or (chain.release and chain.release.family not in ("debian", "ubuntu", "alpine")):
             raise Decline("")
         if not (chain.release and chain.release.family == "alpine"):
@@ -2755,6 +2877,8 @@ def _bare_native(model: Model, stage: Stage, chain: runtimes.Toolchain, plan: _P
         plan.native[:] = before
         return False
     plan.bare_native = True
+    if skipped:
+        plan.assumed.append(f"{' and '.join(skipped)} {'are' if len(skipped) > 1 else 'is'} not used: {'they link' if len(skipped) > 1 else 'it links'} a library whose name on this image's release is not known (add it if so)")
     return plan.native != before
 
 
@@ -2768,6 +2892,10 @@ def _check_mirrors(model: Model, stage: Stage, plan: _Plan, names: list[str]) ->
         return
     if codename is not None and codename not in images.ARCHIVED_RELEASES:
         return
+    if codename is None and release.family == "debian" and release.at_least is not None:
+        possible = sorted((v, c) for c, v in images.DEBIAN_CODENAMES.items() if v >= release.at_least)
+        if possible and possible[0][1] not in images.ARCHIVED_RELEASES:
+            return  # the oldest release it may be on is still on the mirrors, and so are newer ones
     for instruction in stage.body:
         step = model.step(instruction) if instruction.word == "run" else None
         for invocation in step.invocations if step is not None else ():
