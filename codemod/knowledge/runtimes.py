@@ -190,9 +190,11 @@ NATIVE_LIBRARIES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
     ("rust", "libsqlite3-sys"): {"apt": ("libsqlite3-0",), "apk": ("sqlite-libs",)},
     ("rust", "pq-sys"): {"apt": ("libpq5",), "apk": ("libpq",)},
     ("rust", "mysqlclient-sys"): {"apt": ("libmariadb3",), "apk": ("mariadb-connector-c",)},
-    # Prisma's query engine (a prebuilt library) loads OpenSSL at run time.
-    ("node", "prisma"): {"apt": ("libssl3",), "apk": ("openssl",)},
-    ("node", "@prisma/client"): {"apt": ("libssl3",), "apk": ("openssl",)},
+    # Prisma's query engine (a prebuilt library) loads OpenSSL at run time, and finds its
+    # version by running `openssl version`: Prisma's own advice is the openssl package, whose
+    # name is the same on every release (it brings libssl3, libssl1.1...).
+    ("node", "prisma"): {"apt": ("openssl",), "apk": ("openssl",)},
+    ("node", "@prisma/client"): {"apt": ("openssl",), "apk": ("openssl",)},
 }
 
 
@@ -221,8 +223,6 @@ NATIVE_HEADERS: dict[tuple[str, str], tuple[str, ...]] = {
     ("rust", "libsqlite3-sys"): ("libsqlite3-dev",),
     ("rust", "pq-sys"): ("libpq-dev",),
     ("rust", "mysqlclient-sys"): ("default-libmysqlclient-dev",),
-    ("node", "prisma"): ("libssl-dev",),
-    ("node", "@prisma/client"): ("libssl-dev",),
 }
 
 
@@ -320,6 +320,13 @@ def _with_default(release: Release, ecosystem: str, tag: str) -> Release:
     tokens = _tokens(tag)
     plain = [t for t in tokens if t not in ("slim", "apache", "fpm", "cli", "zts")]
     codename = default_debian(ecosystem, plain[0]) if len(plain) == 1 else None
+    if codename is None and tag in ("", "latest") and DEFAULT_DEBIAN.get(ecosystem):
+        # The floating tag is rebuilt on each new release: today's, or a newer one.
+        newest = next((c for _, c in DEFAULT_DEBIAN[ecosystem] if c is not None), None)
+        if newest is not None and release.at_least is None:
+            from .images import DEBIAN_CODENAMES
+
+            return Release("debian", None, None, at_least=DEBIAN_CODENAMES[newest])
     if codename is None:
         first = first_debian(ecosystem, plain[0]) if len(plain) == 1 else None
         if first is not None and release.at_least is None:

@@ -410,6 +410,8 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
     if build is not None:
         _read_context(build, model, stage, chain, plan)
         _check_run_commands(build, eco, plan)
+    if not plan.read:
+        _named_by_commands(model, stage, chain, plan)
     bare = _bare_native(model, stage, chain, plan)
     native = [p for p in plan.native if p not in plan.kept_packages]
     if native:
@@ -2483,7 +2485,7 @@ def _carries(
             plan.assumed.append(f"no {other}installed package links a library that only the full image has (psycopg2 and mysqlclient need libpq5 and libmariadb3: add them if so)")
         if eco == "node" and not plan.read and full_image:
             other = "other " if plan.native else ""
-            plan.assumed.append(f"no {other}installed module links a library that only the full image has (prisma's engines need libssl3: add it if so)")
+            plan.assumed.append(f"no {other}installed module links a library that only the full image has (prisma's engines need openssl: add it if so)")
         if eco == "node" and not plan.read:
             plan.assumed.append("no dependency downloads a program into the home directory when it installs (puppeteer 19+'s Chrome, Cypress: read with the build context, their folder is copied)")
         if eco == "ruby" and not plan.read and full_image and not plan.bare_native:
@@ -2880,6 +2882,35 @@ def _bare_native(model: Model, stage: Stage, chain: runtimes.Toolchain, plan: _P
     if skipped:
         plan.assumed.append(f"{' and '.join(skipped)} {'are' if len(skipped) > 1 else 'is'} not used: {'they link' if len(skipped) > 1 else 'it links'} a library whose name on this image's release is not known (add it if so)")
     return plan.native != before
+
+
+def _named_by_commands(model: Model, stage: Stage, chain: runtimes.Toolchain, plan: _Plan) -> None:
+    """Read bare: language packages the file's own commands name, whose system libraries the
+    runtime stage then installs (prisma in a RUN or CMD: OpenSSL; a CMD that runs uwsgi built
+    by pip: the libraries it linked on the full image)."""
+    eco = chain.ecosystem
+    if chain.slim:
+        return
+    if eco == "node":
+        for instruction in stage.body:
+            if instruction.word in ("run", "cmd", "entrypoint") and re.search(r"(?<![\w/.-])prisma\b", instruction.text):
+                _add_native(plan, chain, eco, "prisma", f"{describe(instruction)!r}: prisma")
+                return
+    if eco == "python":
+        for instruction, argv in _program_words(model, stage):
+            if posixpath.basename(argv[0]) == "uwsgi" and "uwsgi" not in plan.kept_packages and not _apt_installs(model, stage, "uwsgi"):
+                _add_native(plan, chain, eco, "uwsgi", f"{describe(instruction)!r}: uwsgi, which pip built on the full image,")
+                return
+
+
+def _apt_installs(model: Model, stage: Stage, name: str) -> bool:
+    """Whether a RUN installs the system package ``name`` (or one named after it)."""
+    for instruction in stage.body:
+        step = model.step(instruction) if instruction.word == "run" else None
+        for invocation in step.invocations if step is not None else ():
+            if invocation.program in ("apt-get", "apt", "apk", "yum", "dnf") and any(a == name or a.startswith(name + "-") for a in invocation.args):
+                return True
+    return False
 
 
 def _check_mirrors(model: Model, stage: Stage, plan: _Plan, names: list[str]) -> None:
