@@ -317,7 +317,10 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         if instruction.word == "from":
             raise Decline("more than one FROM")
     _check_commands(model, stage, eco)
-    if not any(i.word in ("cmd", "entrypoint") for i in stage.body) and not any(_from_context(i) for i in stage.body):
+    serves = eco == "php" and any(t in ("apache", "fpm") for t in (ref.tag or "").lower().split("-"))
+    if not serves and not any(i.word in ("cmd", "entrypoint") for i in stage.body) and not any(_from_context(i) for i in stage.body):
+        # (php's apache and fpm images run their server by their own CMD: the application is
+        # mounted at run time, and the runtime stage keeps the same image.)
         raise Decline(
             "the image copies nothing from the build context and sets no CMD or ENTRYPOINT: a base or "
             "toolbox image, whose users build or run with the full image's tools (compilers, headers, git), "
