@@ -1369,6 +1369,15 @@ def _classify_run(
             if program == "rm" and _caches_only(paths):
                 all_replayed = False
                 continue
+            if program == "rm" and inside and all(p.startswith("/etc/") for p in paths):
+                # A file a package put into a configuration directory the runtime stage
+                # copies (nginx's conf.d/default.conf): the package is installed there
+                # again, and the copy adds files but removes none, so the removal runs again
+                # (with -f: where the package is not installed there, nothing to remove).
+                recursive = any(a.startswith("-") and not a.startswith("--") and ("r" in a or "R" in a) or a == "--recursive" for a in args)
+                replay_commands.append(("rm -rf " if recursive else "rm -f ") + " ".join(shlex.quote(p) for p in paths))
+                outcome.touches_carried = True
+                continue
             if inside and len(inside) == len(paths):
                 if plan.app_code_ran and program in ("chown", "chmod", "chgrp"):
                     # After the application's own code ran again in the runtime stage (its files
