@@ -56,6 +56,8 @@ SAMPLES = {
         Sample("python-pip", "localhost/python:3.11", "app.py", ("order-copies", "merge-runs"), "pip install", "pip install"),
         Sample("node-npm", "localhost/node:18", "index.js", ("order-copies",), "npm ci", "npm ci"),
         Sample("go-build", "localhost/golang:1.19", "main.go", ("order-copies",), "go build", "go mod download"),
+        # `go mod tidy` between the sources and the build stays there; the prefetch comes first.
+        Sample("go-tidy", "localhost/golang:1.19", "main.go", ("order-copies",), "go build", "go mod download"),
         # A RUN between the source COPY and the install stays after the sources (chmod of a
         # source file), and the install's own `cd` goes with it.
         Sample("node-npm-cd", "localhost/node:18", "index.js", ("order-copies",), "cd /app && npm ci", "cd /app && npm ci"),

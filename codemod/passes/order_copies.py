@@ -687,7 +687,13 @@ def _rewrite(tree: Dockerfile, model: Model, found: _Found, build: object | None
         explanation += f" (with what follows it in the RUN and does not read the sources: {' '.join(run_.along.split())!r})"
     if moved:
         explanation += f" ({len(moved)} instruction{'s' if len(moved) > 1 else ''} between them moved along, in order)"
-    if staying:
+    if staying and not found.row.moves and all(i.word == "run" for i, _ in staying):
+        explanation += (
+            f" ({len(staying)} RUN{'s' if len(staying) > 1 else ''} between them stayed where "
+            f"{'they were' if len(staying) > 1 else 'it was'}, after the sources and before the install: the "
+            "dependency-only step needs nothing of what it does)"
+        )
+    elif staying:
         explanation += (
             f" ({len(staying)} instruction{'s' if len(staying) > 1 else ''} between them stayed where "
             f"{'they were' if len(staying) > 1 else 'it was'}, after the sources: the install neither reads nor makes what "
@@ -993,6 +999,11 @@ def _run_stays(instruction: Instruction, model: Model, found: _Found, region: st
     step = model.step(instruction)
     if step is None or step.script is None or step.unreadable or step.script.unknown or step.script.heredocs:
         return "this pass cannot read all of it"
+    if found.row.ecosystem == "go" and not found.row.moves and step.invocations and all(_tidies(i) for i in step.invocations):
+        # ``go mod tidy`` after the sources: it reads them and rewrites go.mod and go.sum, as
+        # before, ahead of the build that stays after it. The prefetch ran earlier, from the
+        # go.mod of the build context, and only fills the module cache tidy reads from.
+        return _Stay(runs=True, relative=True)
     cwd = model.workdir(instruction) or _BASE
     names, produced = _install_names(found)
     outside: list[str] = []
@@ -1036,6 +1047,12 @@ def _run_stays(instruction: Instruction, model: Model, found: _Found, region: st
             if why:
                 return f"it reads {posixpath.relpath(resolved, found.workdir)}, where the install puts what it makes"
     return _Stay(outside=tuple(outside), runs=True, relative=relative)
+
+
+def _tidies(invocation: Invocation) -> bool:
+    """``go mod tidy`` (with its own flags only: -v, -e, -go=, -compat=)."""
+    args = list(invocation.args)
+    return invocation.program == "go" and args[:2] == ["mod", "tidy"] and all(a.startswith("-") and "$" not in a for a in args[2:]) and not invocation.sudo
 
 
 #: Variables whose value changes what file tools do (which program runs, how text matches).

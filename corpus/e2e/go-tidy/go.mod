@@ -1,0 +1,3 @@
+module example.com/go-tidy
+
+go 1.19
