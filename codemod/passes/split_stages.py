@@ -1470,6 +1470,11 @@ def _classify_run(
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} runs in {cwd}, where the sources were copied, and what it writes there cannot be told")
             if root_install:
                 _carry_download(plan, root_install, made=True, note=_ROOT_SCRIPTS_NOTE if root_install == "/node_modules" else "")
+        if eco == "php" and program == "php" and [a for a in args if not a.startswith("-")][:1] in (["artisan"], ["./artisan"], ["bin/console"], ["./bin/console"]):
+            # Laravel's or Symfony's own commands (key:generate, config:cache, cache:warmup):
+            # the application's code, run again in the runtime stage after it is there.
+            outcome.app_code = True
+            continue
         if program in _BUILD_PROGRAMS.get(eco, frozenset()) or program in ("pip", "python") and eco == "python":
             if program in ("npm", "yarn") and [a for a in args if not a.startswith("-")] in (["link"], ["ln"]):
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} links the project into the global packages, which this pass does not copy")
@@ -1542,7 +1547,7 @@ def _classify_run(
             continue
         raise Decline(f"{describe(instruction)!r}: {invocation.display!r} is not a step this pass can classify (build-only or needed at run time)")
     if outcome.app_code:
-        others = [i for i in step.invocations if i.program not in _NEUTRAL and i.program != "cd" and not (i.program == "python" and not _python_build(i))]
+        others = [i for i in step.invocations if i.program not in _NEUTRAL and i.program != "cd" and not (i.program == "python" and not _python_build(i)) and not (i.program == "php" and eco == "php")]
         if others or packages_wanted or replay_commands:
             raise Decline(f"{describe(instruction)!r}: runs the application's code along with other steps; what it writes cannot be told")
         outcome.replay = instruction
