@@ -206,6 +206,8 @@ class _Plan:
     #: The sources are copied into / (no WORKDIR): the runtime stage copies them again from
     #: the build context, so what a RUN writes there is not carried unless named.
     sources_in_root: bool = False
+    #: Read bare, where a Rust program's sources are copied again from the build context.
+    sources_again: str | None = None
     #: Packages a RUN removes again (``apt-get purge``, ``apk del``): never installed at run time.
     removed: set[str] = field(default_factory=set)
     #: What the build context was read for (replaces the assumptions made without it).
@@ -415,6 +417,8 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         _check_run_commands(build, eco, plan)
     if not plan.read:
         _named_by_commands(model, stage, chain, plan)
+        if eco == "rust":
+            _rust_sources(tree, model, stage, plan)
     bare = _bare_native(model, stage, chain, plan)
     native = [p for p in plan.native if p not in plan.kept_packages]
     if native:
@@ -2532,7 +2536,7 @@ def _carries(
     family = release.family if release else None
     if eco in ("go", "rust") and family in _CA_BUNDLE:
         out.append(_Carry(_CA_BUNDLE[family], _CA_BUNDLE[family], None, "the CA certificates"))
-    if eco in ("go", "rust", "java", "dotnet") and not plan.read and sources is None:
+    if eco in ("go", "rust", "java", "dotnet") and not plan.read and sources is None and plan.sources_again is None:
         plan.assumed.append("the program reads no file of the sources at run time (templates, static files): add a COPY --from=builder for each if it does")
     if eco == "rust" and not plan.read:
         plan.assumed.append("the binary links no library that only the toolchain image has (openssl-sys needs libssl3: add it if so)")
@@ -2544,6 +2548,16 @@ def _go_sources_dir(model: Model, stage: Stage, plan: _Plan) -> str | None:
     runs there (the last WORKDIR is it or inside it), and it is the application's own, not a
     system directory. GOPATH's /go itself comes whole (the module cache with it: what is lost
     otherwise, the program's files, matters more)."""
+    found = _sources_copy(model, stage)
+    if found is None or found[1] in plan.gone:
+        return None
+    return found[1]
+
+
+def _sources_copy(model: Model, stage: Stage) -> tuple[Instruction, str] | None:
+    """The COPY of the whole build context (``COPY . /app``) and its directory, when the program
+    runs there (the last WORKDIR is it or inside it) and it is the application's own, not a
+    system directory (GOPATH's /go is one of its own)."""
     finals = _program_words(model, stage)
     image = model.image(stage)
     ref = images.parse_image(image) if image else None
@@ -2562,11 +2576,80 @@ def _go_sources_dir(model: Model, stage: Stage, plan: _Plan) -> str | None:
         if words is None or not any(w in (".", "./") for w in words[:-1]):
             continue
         dest = _resolve(words[-1], model.workdir(instruction) or base)
-        if (dest in _SYSTEM_DIRS and dest != "/go") or "$" in dest or _inside(dest, ["/go/pkg", "/go/bin", "/root", "/tmp", "/usr", "/etc", "/var/lib", "/bin", "/lib", "/sbin"]):
+        if (dest in _SYSTEM_DIRS and dest != "/go") or "$" in dest or _inside(dest, list(_SYSTEM_TREES)):
             return None
-        if _inside(workdir, [dest]) and dest not in plan.gone:
-            return dest
+        if _inside(workdir, [dest]):
+            return instruction, dest
     return None
+
+
+#: Trees of the system (and of the toolchains' caches) that a sources' directory is not in.
+_SYSTEM_TREES = (
+    "/go/pkg", "/go/bin", "/root/.cache", "/root/.cargo", "/tmp", "/etc", "/var/lib", "/bin", "/lib", "/sbin",
+    "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/share", "/usr/include", "/usr/local/bin", "/usr/local/lib",
+    "/usr/local/go", "/usr/local/cargo", "/usr/local/rustup", "/usr/local/share", "/usr/local/include",
+)
+
+
+def _rust_sources(tree: Dockerfile, model: Model, stage: Stage, plan: _Plan) -> None:
+    """Read bare, a Rust program that runs among its sources may read files there (templates,
+    static files, Rocket.toml): the runtime stage copies the sources again from the build
+    context (the builder's directory holds target/, the whole build), before the binary."""
+    found = _sources_copy(model, stage)
+    if found is None:
+        return
+    copy, dest = found
+    words = _copy_words(copy, model)
+    if words is None or any("$" in w or " " in w for w in words):
+        return
+    if _sources_changed(model, stage, copy, dest):
+        return  # the build context's copy would lack what a RUN changed there
+    keyword = copy.text.lstrip().split(None, 1)[0]
+    chown = _flag(copy, "chown")
+    flags = f" --chown={chown}" if chown else ""
+    made = parse_fragment_instructions([f"{keyword}{flags} {' '.join(words[:-1])} {dest.rstrip('/')}/{tree_newline(tree)}"], tree.escape)
+    if not made:
+        return
+    plan.body.insert(plan.carry_at, made[0])
+    plan.carry_at += 1
+    plan.sources_again = dest
+    plan.replayed.append(f"{describe(made[0])} (the sources again, from the build context: the program runs among them and may read files there, such as templates, static files or Rocket.toml; the build context would tell which)")
+
+
+def _sources_changed(model: Model, stage: Stage, copy: Instruction, dest: str) -> bool:
+    """Whether a RUN after ``copy`` may change files among the sources in ``dest`` (other than
+    cargo's own build): a file tool or an in-place edit there, a redirection, a script."""
+    after = False
+    for instruction in stage.body:
+        if instruction is copy:
+            after = True
+            continue
+        if not after or instruction.word not in ("run", "copy", "add"):
+            continue
+        if instruction.word in ("copy", "add"):
+            words = _copy_words(instruction, model)
+            target = _resolve(words[-1], model.workdir(instruction) or "/") if words else None
+            if target is None or _inside(target, [dest]):
+                return True
+            continue
+        step = model.step(instruction)
+        if step is None or step.unreadable:
+            return True
+        cwd = model.workdir(instruction) or "/"
+        for invocation in step.invocations:
+            if invocation.program in ("cargo", "rustup", "rustc", "cd", "echo", "ls", "true", "apt-get", "apt", "apk", "rm") and ">" not in instruction.text:
+                if invocation.program == "rm" and any(_inside(_resolve(a, cwd), [dest]) and not _inside(_resolve(a, cwd), [posixpath.join(dest, "target")]) for a in _path_args(invocation)):
+                    return True
+                continue
+            if invocation.program in _FILE_OPS or invocation.program in ("sed", "perl", "patch", "git", "sh", "bash", "make"):
+                return True
+            if ">" in instruction.text and _inside(cwd, [dest]):
+                return True
+    return False
+
+
+def tree_newline(tree: Dockerfile) -> str:
+    return style_of(tree).newline
 
 
 def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -> list[_Carry]:
