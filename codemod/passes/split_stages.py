@@ -94,6 +94,21 @@ _FILE_OPS = frozenset({"mkdir", "chown", "chmod", "chgrp", "ln", "touch", "rm", 
 _NEUTRAL = frozenset({"echo", "printf", "true", ":", "set", "export", "unset", "alias", "unalias", "cd", "ls", "cat", "pwd", "env", "which", "test", "[", "sleep", "whoami", "id", "uname", "date", "exit", "sync"})
 #: Programs that only check or verify what the build downloads: nothing of theirs is kept.
 _CHECKS = frozenset({"gpg", "gpgv", "gpg2", "gpgconf", "gpg-agent", "dirmngr", "sha256sum", "sha1sum", "sha512sum", "md5sum", "cksum", "file", "stat", "du", "df", "grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut", "awk", "jq", "xargs", "find", "readlink", "dirname", "basename", "nproc", "getconf", "dpkg-architecture", "dpkg-query", "tput", "yes", "seq", "mktemp"})
+#: Programs that make the system's locales (run again in the runtime stage).
+_LOCALES = frozenset({"localedef", "locale-gen", "update-locale"})
+#: Toolchain programs and the arguments with which they only print what is installed.
+_VERSION_PRINTS: dict[str, frozenset[str]] = {
+    **{p: frozenset({"-v", "--version", "-V", "version"}) for p in ("node", "npm", "npx", "yarn", "pnpm", "python", "python3", "pip", "pip3", "ruby", "gem", "bundle", "go", "cargo", "rustc", "rustup", "java", "javac", "mvn", "gradle", "composer", "git", "curl", "wget", "poetry", "uv", "deno", "bun")},
+    "php": frozenset({"-v", "--version", "-m", "-i", "--ini", "--modules"}),
+    "dotnet": frozenset({"--version", "--info", "--list-sdks", "--list-runtimes"}),
+}
+
+
+def _prints_version(invocation: Invocation) -> bool:
+    allowed = _VERSION_PRINTS.get(invocation.program)
+    return allowed is not None and len(invocation.args) == 1 and invocation.args[0] in allowed and not invocation.sudo
+
+
 #: Programs that add a package repository: a runtime package may come from it.
 _REPOSITORY_SETUP = frozenset({"apt-key", "add-apt-repository", "apt-add-repository"})
 #: Where apt and dpkg keep their settings (made again in the runtime stage).
@@ -1160,6 +1175,17 @@ def _classify_run(
             # extension into the extension directory, which the runtime stage copies.
             outcome.touches_carried = True
             all_replayed = False
+            continue
+        if _prints_version(invocation) and not _redirect_targets(invocation, cwd, model, instruction):
+            all_replayed = False
+            continue  # ``node -v``, ``php -m``: prints what is installed, changes nothing
+        if program == "service" and args[1:2] in (("start",), ("restart",), ("reload",), ("stop",), ("status",)):
+            all_replayed = False
+            continue  # a daemon started in a RUN ends with it: nothing of it is kept
+        if program in _LOCALES:
+            # The locales the program runs with (/usr/lib/locale), made again in the runtime
+            # stage, after its packages (locales) are installed there as they were.
+            replay_commands.append(_text_of(invocation, instruction, step))
             continue
         if program == "cd" and not invocation.nested:
             target = "-" if args == ("-",) else next((a for a in args if not a.startswith("-")), None)
