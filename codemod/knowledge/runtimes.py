@@ -42,7 +42,9 @@ TOOLCHAIN_AT_RUN_TIME: dict[str, tuple[tuple[str, ...], ...]] = {
     "dotnet": (("dotnet", "run"), ("dotnet", "watch"), ("dotnet", "build"), ("dotnet", "test")),
     "node": (("nodemon",), ("ts-node",), ("ts-node-dev",), ("npm", "run", "dev"), ("yarn", "dev"), ("ng", "serve"), ("npm", "install"), ("npm", "ci"), ("yarn", "install")),
     "python": (("pip", "install"), ("python", "setup.py"), ("watchmedo",)),
-    "ruby": (("bundle", "install"), ("rerun",)),
+    # Passenger Standalone fetches (or compiles, with gcc and headers) its agent and nginx on
+    # its first start, unless the build installed them.
+    "ruby": (("bundle", "install"), ("rerun",), ("passenger", "start")),
     "php": (("php", "-S"),),
 }
 
@@ -152,6 +154,9 @@ BROWSER_INSTALLS: dict[tuple[str, str], str] = {
 BARE_NATIVE: dict[str, tuple[str, ...]] = {
     "ruby": ("pg", "mysql2", "sqlite3"),
     "python": ("psycopg2", "mysqlclient"),
+    # The rust images have libssl-dev, and reqwest and native-tls (the default TLS of the
+    # usual HTTP clients) link OpenSSL through openssl-sys.
+    "rust": ("openssl-sys",),
 }
 
 
@@ -353,7 +358,10 @@ DEFAULT_DEBIAN: dict[str, tuple[tuple[tuple[int, ...], str | None], ...]] = {
     # (from version, codename), newest first
     # Versions still maintained on the day of a switch (Go keeps two) get the newer release.
     "go": (((1, 23), "trixie"), ((1, 19), "bookworm"), ((1, 15), "bullseye"), ((1, 11), "buster"), ((1, 8), "stretch"), ((1, 4), "jessie")),
-    "rust": (((1, 88), "trixie"), ((1, 68), "bookworm"), ((1, 54), "bullseye"), ((1, 36), "buster"), ((1, 20), "stretch")),
+    # Rust keeps one version: the one current on the day of a switch is the first on the new
+    # release (1.54 on 2021-08-14, 1.70 on 2023-06-10, 1.89 on 2025-08-09); the one before it
+    # was last built on the old release (rust:1.69.0 is bullseye).
+    "rust": (((1, 89), "trixie"), ((1, 70), "bookworm"), ((1, 54), "bullseye"), ((1, 36), "buster"), ((1, 20), "stretch")),
     # The language images below: only for a system package's runtime name, which must be
     # exact (a wrong release fails the build, loudly, at apt-get install). A version whose
     # last build fell near a switch is left out (None): the pass then declines on names that

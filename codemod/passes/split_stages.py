@@ -339,7 +339,7 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         # (php's apache and fpm images run their server by their own CMD: the application is
         # mounted at run time, and the runtime stage keeps the same image.)
         raise Decline(
-            "the image copies nothing from the build context and sets no CMD or ENTRYPOINT: a base or "
+            "the image copies no application from the build context and sets no CMD or ENTRYPOINT: a base or "
             "toolbox image, whose users build or run with the full image's tools (compilers, headers, git), "
             "which a runtime stage would not have"
         )
@@ -450,7 +450,12 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
         if plan.sources_at is not None and plan.sources_at >= at:
             plan.sources_at += 1
         plan.kept_packages.extend(native)
-        if bare:
+        if bare and chain.ecosystem == "rust":
+            plan.replayed.append(
+                f"installed {', '.join(native)} (OpenSSL's library, which the full image has and a binary built "
+                "with openssl-sys links: reqwest's and native-tls's default; the build context would tell)"
+            )
+        elif bare:
             plan.replayed.append(
                 f"installed {', '.join(native)} (the full image's database client libraries, which the usual adapters "
                 f"link: {', '.join(runtimes.BARE_NATIVE[chain.ecosystem])}; the build context would tell which)"
@@ -570,12 +575,15 @@ def _release_evidence(model: Model, stage: Stage, codename: str) -> str | None:
 
 
 def _from_context(instruction: Instruction) -> bool:
-    """A COPY or ADD of files of the build context (not another stage's, not a URL's)."""
+    """A COPY or ADD of files of the build context (not another stage's, not a URL's), other
+    than the system's configuration."""
     if instruction.word not in ("copy", "add") or _flag(instruction, "from"):
         return False
     words = _copy_words(instruction)
     if words is None:
         return not instruction.heredocs  # words this pass does not read: sources, it may be
+    if words[-1].startswith(("/etc/", "/usr/local/etc/", "/usr/share/")):
+        return False  # a configuration file of the system (ImageMagick's policy.xml), no application
     return any("://" not in w and not w.startswith("git@") for w in words[:-1])
 
 
@@ -2565,7 +2573,8 @@ def _carries(
     if eco in ("go", "rust", "java", "dotnet") and not plan.read and sources is None and plan.sources_again is None:
         plan.assumed.append("the program reads no file of the sources at run time (templates, static files): add a COPY --from=builder for each if it does")
     if eco == "rust" and not plan.read:
-        plan.assumed.append("the binary links no library that only the toolchain image has (openssl-sys needs libssl3: add it if so)")
+        other = "other " if plan.bare_native else ""
+        plan.assumed.append(f"the binary links no {other}library that only the toolchain image has" + ("" if plan.bare_native else " (openssl-sys needs libssl3: add it if so)"))
     return out
 
 
