@@ -1508,6 +1508,11 @@ def _classify_run(
                 raise Decline(f"{describe(instruction)!r}: {invocation.display!r} runs in {cwd}, where the sources were copied, and what it writes there cannot be told")
             if root_install:
                 _carry_download(plan, root_install, made=True, note=_ROOT_SCRIPTS_NOTE if root_install == "/node_modules" else "")
+        if eco == "ruby" and program == "gem" and args[:1] == ("update",) and "--system" in args:
+            # RubyGems itself, updated in the image's ruby (site_ruby, /usr/local/bin/gem and
+            # bundle), which the runtime stage does not copy: it is updated there the same way.
+            replay_commands.append(_text_of(invocation, instruction, step))
+            continue
         if eco == "php" and program == "php" and [a for a in args if not a.startswith("-")][:1] in (["artisan"], ["./artisan"], ["bin/console"], ["./bin/console"]):
             # Laravel's or Symfony's own commands (key:generate, config:cache, cache:warmup):
             # the application's code, run again in the runtime stage after it is there.
