@@ -462,6 +462,7 @@ def _plan(tree: Dockerfile, model: Model, stage: Stage, context: Context) -> _Pl
             )
         else:
             plan.replayed.append(f"installed {', '.join(native)} (linked by the installed packages)")
+    _check_alpine_names(chain, written, plan)
     plan.carries = _carries(model, stage, chain, roots, places, chowns, plan)
     spaced = [c.path for c in plan.carries if any(ch.isspace() for ch in c.path + c.to)]
     if spaced:
@@ -2654,6 +2655,37 @@ def _rust_sources(tree: Dockerfile, model: Model, stage: Stage, plan: _Plan) -> 
     plan.carry_at += 1
     plan.sources_again = dest
     plan.replayed.append(f"{describe(made[0])} (the sources again, from the build context: the program runs among them and may read files there, such as templates, static files or Rocket.toml; the build context would tell which)")
+
+
+#: Alpine packages whose name is the same on every release: installed on a newer release than
+#: the builder's without a second thought.
+_APK_STABLE = frozenset({
+    "ca-certificates", "tzdata", "bash", "curl", "wget", "git", "openssl", "libc6-compat", "gcompat",
+    "su-exec", "tini", "dumb-init", "busybox", "coreutils", "shadow", "musl", "libgcc", "libstdc++",
+    "sqlite", "sqlite-libs", "postgresql-client", "mysql-client", "mariadb-client", "ffmpeg", "imagemagick",
+    "openssh-client", "unzip", "zip", "tar", "gzip", "jq", "procps", "netcat-openbsd", "bind-tools", "iputils",
+})
+
+
+def _check_alpine_names(chain: runtimes.Toolchain, written: str, plan: _Plan) -> None:
+    """A runtime stage on a newer Alpine release than the builder's (a golang tag that names no
+    release: the table's release, or the static one) installs the builder's package names: only
+    names that never changed."""
+    release = chain.release
+    if release is None or release.family != "alpine" or not chain.runtime or not chain.why:
+        return  # not Alpine, or the runtime image is the builder's own release
+    for item in plan.body:
+        if not isinstance(item, tuple):
+            continue
+        for text in item:
+            if text.startswith("apk add"):
+                names = [w for w in text.split()[2:] if not w.startswith("-")]
+                odd = [n for n in names if n.split("=")[0] not in _APK_STABLE]
+                if odd:
+                    raise Decline(
+                        f"the runtime stage would install {', '.join(odd)} on {chain.runtime}, a release the builder's "
+                        f"tag may predate ({written}): package names change between Alpine releases (pandoc is pandoc-cli from 3.19)"
+                    )
 
 
 def _sources_changed(model: Model, stage: Stage, copy: Instruction, dest: str) -> bool:
