@@ -435,6 +435,25 @@ def test_split_stages_builds_the_same(store: Path, name: str) -> None:
     )
 
 
+@pytest.mark.slow
+@pytest.mark.realbuild
+@pytest.mark.parametrize("name", SAMPLES)
+def test_split_read_bare_builds_the_same(store: Path, name: str, tmp_path: Path) -> None:
+    """The split made without the build context (as a file read alone, or in an editor, is
+    split: the assumptions its note states instead of what the context would show, such as a Go
+    program's sources' directory kept, a Rust program's sources copied again and OpenSSL's
+    library installed, the full image's database client libraries) builds the same image too."""
+    require_split_stages()
+    sample = SAMPLES[name]
+    text = sample.dockerfile.read_text(encoding="utf-8")
+    result = refactor(text, passes=[PASS], context=Context(path=str(sample.dockerfile), build_context="none"))
+    assert [c.pass_name for c in result.changes] == [PASS], [d.message for d in result.diagnostics]
+    bare = tmp_path / "Dockerfile.bare"
+    bare.write_text(result.text, encoding="utf-8")
+    code, report = verify_report(store, sample.dockerfile, f"{name} (read bare)", "--smoke", sample.smoke, "--against", str(bare))
+    check_split_report(sample, code, report)
+
+
 # --- a split onto the same image (an already slim one) ------------------------------------------
 
 #: Samples on an already slim image: the runtime stage is the same image, so verify compares the
