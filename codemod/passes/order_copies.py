@@ -1242,6 +1242,10 @@ def _split_point(found: _Found, model: Model, region: str, insert_dir: str) -> _
         return _Split(moved_text, rest, found.workdir, prefix, along=along)
     # A dependency-only step: the install stays where it is.
     directory = ""
+    if cds and not pre and cwd == run_dir and insert_dir == run_dir:
+        # ``cd /app && go build`` in WORKDIR /app: the cd changes nothing, and the step before
+        # the sources runs where the install does without one.
+        cds, prefix = [], ""
     if cds or insert_dir != run_dir:
         option = _DIRECTORY_OPTIONS.get(found.row.program)
         if not found.row.tolerant or option is None or found.invocation.spelled in WRAPPERS:
