@@ -190,7 +190,7 @@ NATIVE_LIBRARIES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
     ("ruby", "sqlite3"): {"apt": ("libsqlite3-0",), "apk": ("sqlite-libs",)},
     # psycopg 3 without its binary extra loads libpq at run time
     ("python", "psycopg"): {"apt": ("libpq5",), "apk": ("libpq",)},
-    ("rust", "openssl-sys"): {"apt": ("libssl3",), "apk": ("libssl3",)},
+    ("rust", "openssl-sys"): {"apt": ("libssl3",), "apk": ("openssl",)},
     # diesel's and sqlx's system libraries (libsqlite3-sys links the system's unless bundled)
     ("rust", "libsqlite3-sys"): {"apt": ("libsqlite3-0",), "apk": ("sqlite-libs",)},
     ("rust", "pq-sys"): {"apt": ("libpq5",), "apk": ("libpq",)},

@@ -152,6 +152,8 @@ _COMPILED = frozenset({"go", "rust", "java", "dotnet"})
 #: Directories that cannot be the application's own: the runtime image has its own files there.
 _SYSTEM_DIRS = frozenset({"/", "/usr", "/usr/local", "/usr/local/bin", "/usr/bin", "/bin", "/etc", "/var", "/opt", "/home", "/root", "/tmp", "/usr/src", "/usr/share", "/lib", "/usr/lib", "/go", "/go/src"})
 
+#: The time zone database the golang images carry in GOROOT (Go's last fallback).
+_GO_ZONEINFO = "/usr/local/go/lib/time/zoneinfo.zip"
 _CA_BUNDLE = {"debian": "/etc/ssl/certs/ca-certificates.crt", "ubuntu": "/etc/ssl/certs/ca-certificates.crt", "alpine": "/etc/ssl/certs/ca-certificates.crt"}
 
 
@@ -2576,6 +2578,10 @@ def _carries(
     family = release.family if release else None
     if eco in ("go", "rust") and family in _CA_BUNDLE:
         out.append(_Carry(_CA_BUNDLE[family], _CA_BUNDLE[family], None, "the CA certificates"))
+    if eco == "go" and family in _CA_BUNDLE and "distroless" not in plan.runtime_image and not any(c.path == "/usr/local/go" for c in out):
+        # Go's time.LoadLocation falls back to $GOROOT/lib/time/zoneinfo.zip where the system
+        # has no tzdata (Alpine, debian:trixie-slim): the golang image has it, at that path.
+        out.append(_Carry(_GO_ZONEINFO, _GO_ZONEINFO, None, "Go's time zone database"))
     if eco in ("go", "rust", "java", "dotnet") and not plan.read and sources is None and plan.sources_again is None:
         plan.assumed.append("the program reads no file of the sources at run time (templates, static files): add a COPY --from=builder for each if it does")
     if eco == "rust" and not plan.read:
@@ -2595,7 +2601,7 @@ def _go_sources_dir(model: Model, stage: Stage, plan: _Plan) -> str | None:
     return found[1]
 
 
-def _sources_copy(model: Model, stage: Stage) -> tuple[Instruction, str] | None:
+def _sources_copy(model: Model, stage: Stage, root: bool = False) -> tuple[Instruction, str] | None:
     """The COPY of the whole build context (``COPY . /app``) and its directory, when the program
     runs there (the last WORKDIR is it or inside it) and it is the application's own, not a
     system directory (GOPATH's /go is one of its own)."""
@@ -2617,7 +2623,7 @@ def _sources_copy(model: Model, stage: Stage) -> tuple[Instruction, str] | None:
         if words is None or not any(w in (".", "./") for w in words[:-1]):
             continue
         dest = _resolve(words[-1], model.workdir(instruction) or base)
-        if (dest in _SYSTEM_DIRS and dest != "/go") or "$" in dest or _inside(dest, list(_SYSTEM_TREES)):
+        if (dest in _SYSTEM_DIRS and dest != "/go" and not (root and dest == "/")) or "$" in dest or (dest != "/" and _inside(dest, list(_SYSTEM_TREES))):
             return None
         if _inside(workdir, [dest]):
             return instruction, dest
@@ -2636,7 +2642,7 @@ def _rust_sources(tree: Dockerfile, model: Model, stage: Stage, plan: _Plan) -> 
     """Read bare, a Rust program that runs among its sources may read files there (templates,
     static files, Rocket.toml): the runtime stage copies the sources again from the build
     context (the builder's directory holds target/, the whole build), before the binary."""
-    found = _sources_copy(model, stage)
+    found = _sources_copy(model, stage, root=True)  # into / too: copied again from the context
     if found is None:
         return
     copy, dest = found
@@ -3022,7 +3028,12 @@ def _bare_native(model: Model, stage: Stage, chain: runtimes.Toolchain, plan: _P
     if plan.read or chain.slim or not names:
         return False
     release = plan.toolchain.release or chain.release
+    if chain.ecosystem == "rust" and (release is None or release.family != "debian"):
+        return False  # only the Debian rust images carry libssl-dev (rust:alpine has musl-dev alone)
+    used = _database_evidence(model, stage, chain.ecosystem)
     if release is None:
+        if used:
+            raise Decline(f"{used[1]} names {used[0]}, whose library the runtime stage cannot name on an image whose release is not known")
         return False
     # Without the release (a patch version's tag), only the libraries named alike on every
     # release it may be go in (libpq5); the others' names differ (libmariadbclient18 on
@@ -3047,13 +3058,45 @@ def _bare_native(model: Model, stage: Stage, chain: runtimes.Toolchain, plan: _P
             raise Decline("")
         if not (chain.release and chain.release.family == "alpine"):
             _check_mirrors(model, stage, plan, list(plan.native))
-    except Decline:
+    except Decline as declined:
         plan.native[:] = before
+        if used:
+            raise Decline(f"{used[1]} names {used[0]}, whose library the runtime stage cannot install ({declined or 'its name on this release is not known'})") from None
+        if chain.ecosystem == "rust":
+            raise Decline(
+                f"a binary built with openssl-sys (reqwest's and native-tls's default) links OpenSSL, whose library the runtime "
+                f"stage cannot install ({declined or 'its name on this release is not known'})"
+            ) from None
         return False
+    if used and used[0] in skipped:
+        raise Decline(f"{used[1]} names {used[0]}, whose library's name on this image's release is not known")
     plan.bare_native = True
     if skipped:
         plan.assumed.append(f"{' and '.join(skipped)} {'are' if len(skipped) > 1 else 'is'} not used: {'they link' if len(skipped) > 1 else 'it links'} a library whose name on this image's release is not known (add it if so)")
     return plan.native != before
+
+
+#: Database URL schemes in ENV and ARG values, and the adapter of BARE_NATIVE each means.
+_DATABASE_SCHEMES: dict[str, dict[str, str]] = {
+    "ruby": {"mysql2": "mysql2", "mysql": "mysql2", "postgres": "pg", "postgresql": "pg", "sqlite3": "sqlite3"},
+    "python": {"mysql": "mysqlclient", "mysql+mysqldb": "mysqlclient", "postgres": "psycopg2", "postgresql": "psycopg2", "postgresql+psycopg2": "psycopg2"},
+}
+
+
+def _database_evidence(model: Model, stage: Stage, eco: str) -> tuple[str, str] | None:
+    """(adapter, what names it) where an ENV or ARG value is a database URL of BARE_NATIVE's
+    adapters (``DATABASE_URL mysql2://...``)."""
+    schemes = _DATABASE_SCHEMES.get(eco, {})
+    for instruction in stage.body:
+        if instruction.word not in ("env", "arg"):
+            continue
+        for match in re.finditer(r"\b([a-z][a-z0-9+]*)://", instruction.text):
+            adapter = schemes.get(match.group(1))
+            if adapter:
+                # Named by the variable, not its value (a URL may hold a password).
+                key = re.match(r"\s*(?:ENV|ARG)\s+([A-Za-z_][A-Za-z0-9_]*)", instruction.text, re.IGNORECASE)
+                return adapter, f"{instruction.word.upper()} {key.group(1) if key else ''} ({match.group(1)}://...)".replace("  ", " ")
+    return None
 
 
 def _named_by_commands(model: Model, stage: Stage, chain: runtimes.Toolchain, plan: _Plan) -> None:
@@ -3225,7 +3268,7 @@ def _static_runtime(model: Model, stage: Stage, plan: _Plan) -> None:
             if not (user.split(":")[0].isdigit() or user.split(":")[0] in ("root", "nonroot")):
                 return
     plan.runtime_image = image
-    plan.carries = [c for c in plan.carries if c.what != "the CA certificates"]
+    plan.carries = [c for c in plan.carries if c.what not in ("the CA certificates", "Go's time zone database")]
     plan.assumed.append("CGO_ENABLED=0 makes a static binary: distroless/static has the CA certificates, tzdata and a passwd, and no shell")
 
 

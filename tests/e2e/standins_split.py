@@ -21,7 +21,9 @@ split-stages pass and the samples rely on:
   classic (1.22.19, npm's tarball of the release) in ``/opt/yarn-v1.22.19`` with ``yarn`` and
   ``yarnpkg`` in ``/usr/local/bin``, in both images as in the official ones.
 - ``golang:1.19-bookworm``: Debian's Go 1.19 (``GOPROXY=off``: no module proxy is reachable),
-  ``GOPATH=/go``, ``/usr/local/go`` a link to Debian's GOROOT; ``debian:bookworm-slim``: the
+  ``GOPATH=/go``, ``/usr/local/go`` a link to Debian's GOROOT, with the time zone database
+  Go falls back to in ``lib/time/zoneinfo.zip`` (Debian's Go has none; Go's own distribution,
+  which the official images unpack, does); ``debian:bookworm-slim``: the
   base itself (with the stand-in label only).
 - ``rust:1.70-bookworm``: Debian's cargo and rustc (1.63: the tag is the name real Dockerfiles
   use, not the version), ``CARGO_HOME=/usr/local/cargo`` with ``/usr/local/cargo/bin`` on
@@ -218,8 +220,9 @@ RECIPES = {
     "docker.io/library/debian:bookworm-slim": "FROM localhost/debian:bookworm\n",
     "docker.io/library/golang:1.19-bookworm": f"""\
 FROM localhost/debian:bookworm
-RUN {_APT.format("golang-go ca-certificates git gcc libc6-dev curl pkg-config")} \\
+RUN {_APT.format("golang-go ca-certificates git gcc libc6-dev curl pkg-config zip")} \\
  && ln -s /usr/lib/go-1.19 /usr/local/go \\
+ && mkdir -p /usr/lib/go-1.19/lib/time && (cd /usr/share/zoneinfo && zip -q -r -0 /usr/lib/go-1.19/lib/time/zoneinfo.zip .) \\
  && mkdir -p /go/src /go/bin && chmod -R 1777 /go
 ENV GOPATH=/go GOFLAGS=-mod=mod GOPROXY=off PATH=/go/bin:/usr/local/go/bin:{_PATH}
 WORKDIR /go

@@ -11,6 +11,7 @@ FROM debian:bookworm-slim AS runtime
 WORKDIR /src
 COPY --from=builder /src/app /src/app
 COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --from=builder /usr/local/go/lib/time/zoneinfo.zip /usr/local/go/lib/time/zoneinfo.zip
 COPY --from=builder /src/config /src/config
 COPY --from=builder /src/templates /src/templates
 EXPOSE 8080

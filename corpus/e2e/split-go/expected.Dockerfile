@@ -19,6 +19,7 @@ WORKDIR /app
 COPY --from=builder /app/greeter /app/greeter
 COPY --from=builder /app/data/words.txt /app/data/words.txt
 COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --from=builder /usr/local/go/lib/time/zoneinfo.zip /usr/local/go/lib/time/zoneinfo.zip
 USER greeter
 ENV GREETER_GREETING=hello
 EXPOSE 8080
