@@ -20,8 +20,9 @@ original order:
   installed dependencies (site-packages and ``/usr/local/bin``, ``/usr/local/bundle``, a
   virtualenv); for go the binary of ``go build -o`` or ``/go/bin``; for rust the binary CMD
   names; for java the jar ``java -jar`` runs; for .NET the ``dotnet publish -o`` directory;
-  for compiled programs on a distro image also the CA certificates; for php (the runtime stage
-  is the same image) the extensions and their .ini files; paths a RUN downloads into.
+  for compiled programs on a distro image also the CA certificates (and Go's time zone
+  database); for php (the runtime stage is the same image) the extensions and their .ini files;
+  paths a RUN downloads into.
 - a RUN that runs the application's own code at build time (``python manage.py
   collectstatic``) runs again in the runtime stage, after the artifacts are there.
 
@@ -40,6 +41,9 @@ original order:
                                             EXPOSE 8080
                                             CMD ["app"]
 
+(With the build context, which shows only Go sources. Read bare, the program runs in /src among
+its sources, so /src comes along too: it may read templates or a .env there.)
+
 ## Why
 The image that ships holds the compiler, headers, package caches and the sources: often ten
 times the program. Nobody splits stages without a language model today.
@@ -57,9 +61,14 @@ command builds both images, compares configuration and behaviour).
 - A RUN it cannot classify (a script, a download outside the application, an unknown program),
   a header package whose runtime library it does not know, system packages on a runtime image
   of another distro family; nothing to gain (an already slim image and no build-only package).
+- An image with no application and no command of its own: a base or toolbox image, whose
+  users need the full image's compilers, headers and git (php's apache and fpm images, whose
+  CMD serves a mounted application, still split).
 - Without the build context it cannot see the files a compiled program reads at run time
-  beside the sources (templates, static files), nor the native libraries a python or ruby
-  package links: it says what it assumed.
+  beside the sources, nor the native libraries a python or ruby package links. A Go program
+  that runs among its sources keeps their directory, a Rust one gets them again from the
+  build context (and OpenSSL's library); python and ruby get the database client libraries
+  the full image has; what is left is said as an assumption.
 """
 
 from __future__ import annotations
