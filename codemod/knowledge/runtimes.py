@@ -325,23 +325,19 @@ def _with_default(release: Release, ecosystem: str, tag: str) -> Release:
     tokens = _tokens(tag)
     plain = [t for t in tokens if t not in ("slim", "apache", "fpm", "cli", "zts")]
     codename = default_debian(ecosystem, plain[0]) if len(plain) == 1 else None
-    if codename is None and tag in ("", "latest") and DEFAULT_DEBIAN.get(ecosystem):
-        # The floating tag is rebuilt on each new release: today's, or a newer one.
-        newest = next((c for _, c in DEFAULT_DEBIAN[ecosystem] if c is not None), None)
-        if newest is not None and release.at_least is None:
-            from .images import DEBIAN_CODENAMES
-
-            return Release("debian", None, None, at_least=DEBIAN_CODENAMES[newest])
-    if codename is None:
-        first = first_debian(ecosystem, plain[0]) if len(plain) == 1 else None
-        if first is not None and release.at_least is None:
-            from .images import DEBIAN_CODENAMES
-
-            return Release("debian", None, None, at_least=DEBIAN_CODENAMES[first])
-        return release
     from .images import DEBIAN_CODENAMES
 
-    return Release("debian", DEBIAN_CODENAMES.get(codename), codename)
+    if codename is not None:
+        return Release("debian", DEBIAN_CODENAMES.get(codename), codename)
+    # Not named: a lower bound. A floating tag is rebuilt on each new release (today's, or a
+    # newer one); a patch version's tag is on its version's first release or a newer one.
+    if tag in ("", "latest"):
+        floor = next((c for _, c in DEFAULT_DEBIAN.get(ecosystem, ()) if c is not None), None)
+    else:
+        floor = first_debian(ecosystem, plain[0]) if len(plain) == 1 else None
+    if floor is None or release.at_least is not None:
+        return release
+    return Release("debian", None, None, at_least=DEBIAN_CODENAMES[floor])
 
 
 def _version_word(tag: str) -> str | None:

@@ -1603,7 +1603,7 @@ def _reads_sources(command: object, region: str = _BASE, cwd: str = _BASE) -> st
             continue  # a Python environment for the install to use
         if program == "go" and invocation.args[:2] in (("env", "-w"), ("env", "-u")):
             continue  # the user's go settings (GOPROXY, GOPRIVATE), in $HOME/.config/go/env
-        if program == "rustup" and invocation.args[:1] in (("default",), ("set",)) or program == "rustup" and invocation.args[:2] in (("toolchain", "install"), ("toolchain", "add")):
+        if program == "rustup" and (invocation.args[:1] in (("default",), ("set",)) or invocation.args[:2] in (("toolchain", "install"), ("toolchain", "add"))):
             continue  # the user's default toolchain, named (not a rust-toolchain file's)
         if program == "rm" and all(a.startswith(("-", "/var/lib/apt", "/var/cache", "/tmp/")) for a in invocation.args):
             continue  # package caches

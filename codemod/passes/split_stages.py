@@ -78,6 +78,7 @@ import json
 import posixpath
 import re
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,8 +104,6 @@ _FILE_OPS = frozenset({"mkdir", "chown", "chmod", "chgrp", "ln", "touch", "rm", 
 _NEUTRAL = frozenset({"echo", "printf", "true", ":", "set", "export", "unset", "alias", "unalias", "cd", "ls", "cat", "pwd", "env", "which", "test", "[", "sleep", "whoami", "id", "uname", "date", "exit", "sync"})
 #: Programs that only check or verify what the build downloads: nothing of theirs is kept.
 _CHECKS = frozenset({"gpg", "gpgv", "gpg2", "gpgconf", "gpg-agent", "dirmngr", "sha256sum", "sha1sum", "sha512sum", "md5sum", "cksum", "file", "stat", "du", "df", "grep", "head", "tail", "wc", "sort", "uniq", "tr", "cut", "awk", "jq", "xargs", "find", "readlink", "dirname", "basename", "nproc", "getconf", "dpkg-architecture", "dpkg-query", "tput", "yes", "seq", "mktemp"})
-#: Programs that make the system's locales (run again in the runtime stage).
-_LOCALES = frozenset({"localedef", "locale-gen", "update-locale"})
 #: Toolchain programs and the arguments with which they only print what is installed.
 _VERSION_PRINTS: dict[str, frozenset[str]] = {
     **{p: frozenset({"-v", "--version", "-V", "version"}) for p in ("node", "npm", "npx", "yarn", "pnpm", "python", "python3", "pip", "pip3", "ruby", "gem", "bundle", "go", "cargo", "rustc", "rustup", "java", "javac", "mvn", "gradle", "composer", "git", "curl", "wget", "poetry", "uv", "deno", "bun")},
@@ -127,7 +126,7 @@ _PACKAGE_SOURCE_DIRS = ("/etc/apt", "/etc/apk", "/usr/share/keyrings", "/etc/yum
 #: Redirect targets that are not files of the image.
 _NOT_FILES = ("/dev/", "/proc/")
 #: System setup wanted at run time that writes outside the application: run again as written.
-_SYSTEM_SETUP = frozenset({"locale-gen", "update-locale", "update-ca-certificates", "ldconfig", "dpkg-reconfigure", "ln", "a2enmod", "a2ensite", "update-alternatives"})
+_SYSTEM_SETUP = frozenset({"locale-gen", "update-locale", "localedef", "update-ca-certificates", "ldconfig", "dpkg-reconfigure", "ln", "a2enmod", "a2ensite", "update-alternatives"})
 
 #: Build and dependency programs of each ecosystem: their effect is in the application
 #: directory, the dependency places, the artifacts, or caches the runtime does not need.
@@ -572,18 +571,25 @@ def _release_evidence(model: Model, stage: Stage, codename: str) -> str | None:
                 named = match.group("pin") or match.group("suite")
                 if named and named != codename:
                     return f"{describe(instruction)!r} names Debian {named}, and the tag's last build was {codename}"
-        step = model.step(instruction) if instruction.word == "run" else None
-        for invocation in step.invocations if step else []:
-            if invocation.program not in ("apt-get", "apt") or "install" not in invocation.args:
-                continue
-            for arg in invocation.args[invocation.args.index("install") + 1:]:
-                name = arg.split("=", 1)[0]
-                span = None if arg.startswith("-") else packages.debian_package_conflict(name, codename)
-                if span is not None:
-                    first, last = span
-                    where = f"{first or 'before'}..{last or 'now'}"
-                    return f"{describe(instruction)!r} installs {name}, which Debian has in {where} only, and the tag's last build was {codename}"
+    for instruction, manager, names in _system_installs(model, stage):
+        for name in (n.split("=", 1)[0] for n in names) if manager == "apt" else ():
+            span = packages.debian_package_conflict(name, codename)
+            if span is not None:
+                first, last = span
+                where = f"{first or 'before'}..{last or 'now'}"
+                return f"{describe(instruction)!r} installs {name}, which Debian has in {where} only, and the tag's last build was {codename}"
     return None
+
+
+def _system_installs(model: Model, stage: Stage) -> Iterator[tuple[Instruction, str, list[str]]]:
+    """(RUN, package manager, the packages it names) of each system package install of the
+    stage, read as the runtime stage's installs are (``apt-get install -y --no-... a b``)."""
+    for instruction in stage.body:
+        step = model.step(instruction) if instruction.word == "run" else None
+        for invocation in step.invocations if step is not None else ():
+            manager = _manager_of(invocation)
+            if manager is not None and manager[1] in BY_NAME[manager[0]].install:
+                yield instruction, manager[0], [p for p in commands.positionals(invocation, BY_NAME[manager[0]])[1:] if not p.startswith("-")]
 
 
 def _from_context(instruction: Instruction) -> bool:
@@ -1202,11 +1208,6 @@ def _classify_run(
         if program == "service" and args[1:2] in (("start",), ("restart",), ("reload",), ("stop",), ("status",)):
             all_replayed = False
             continue  # a daemon started in a RUN ends with it: nothing of it is kept
-        if program in _LOCALES:
-            # The locales the program runs with (/usr/lib/locale), made again in the runtime
-            # stage, after its packages (locales) are installed there as they were.
-            replay_commands.append(_text_of(invocation, instruction, step))
-            continue
         if program == "cd" and not invocation.nested:
             target = "-" if args == ("-",) else next((a for a in args if not a.startswith("-")), None)
             if target == "-":
@@ -2663,7 +2664,7 @@ def _rust_sources(tree: Dockerfile, model: Model, stage: Stage, plan: _Plan) -> 
     keyword = copy.text.lstrip().split(None, 1)[0]
     chown = _flag(copy, "chown")
     flags = f" --chown={chown}" if chown else ""
-    made = parse_fragment_instructions([f"{keyword}{flags} {' '.join(words[:-1])} {dest.rstrip('/')}/{tree_newline(tree)}"], tree.escape)
+    made = parse_fragment_instructions([f"{keyword}{flags} {' '.join(words[:-1])} {dest.rstrip('/')}/{style_of(tree).newline}"], tree.escape)
     if not made:
         return
     plan.body.insert(plan.carry_at, made[0])
@@ -2689,18 +2690,12 @@ def _check_alpine_names(chain: runtimes.Toolchain, written: str, plan: _Plan) ->
     release = chain.release
     if release is None or release.family != "alpine" or not chain.runtime or not chain.why:
         return  # not Alpine, or the runtime image is the builder's own release
-    for item in plan.body:
-        if not isinstance(item, tuple):
-            continue
-        for text in item:
-            if text.startswith("apk add"):
-                names = [w for w in text.split()[2:] if not w.startswith("-")]
-                odd = [n for n in names if n.split("=")[0] not in _APK_STABLE]
-                if odd:
-                    raise Decline(
-                        f"the runtime stage would install {', '.join(odd)} on {chain.runtime}, a release the builder's "
-                        f"tag may predate ({written}): package names change between Alpine releases (pandoc is pandoc-cli from 3.19)"
-                    )
+    odd = [n for n in dict.fromkeys(plan.kept_packages) if n.split("=")[0] not in _APK_STABLE]
+    if odd:
+        raise Decline(
+            f"the runtime stage would install {', '.join(odd)} on {chain.runtime}, a release the builder's "
+            f"tag may predate ({written}): package names change between Alpine releases (pandoc is pandoc-cli from 3.19)"
+        )
 
 
 def _sources_changed(model: Model, stage: Stage, copy: Instruction, dest: str) -> bool:
@@ -2733,10 +2728,6 @@ def _sources_changed(model: Model, stage: Stage, copy: Instruction, dest: str) -
             if ">" in instruction.text and _inside(cwd, [dest]):
                 return True
     return False
-
-
-def tree_newline(tree: Dockerfile) -> str:
-    return style_of(tree).newline
 
 
 def _compiled_artifacts(model: Model, stage: Stage, chain: runtimes.Toolchain) -> list[_Carry]:
@@ -3122,19 +3113,10 @@ def _named_by_commands(model: Model, stage: Stage, chain: runtimes.Toolchain, pl
                 return
     if eco == "python":
         for instruction, argv in _program_words(model, stage):
-            if posixpath.basename(argv[0]) == "uwsgi" and "uwsgi" not in plan.kept_packages and not _apt_installs(model, stage, "uwsgi"):
+            system = any(n == "uwsgi" or n.startswith("uwsgi-") for _, _, names in _system_installs(model, stage) for n in names)
+            if posixpath.basename(argv[0]) == "uwsgi" and not system:
                 _add_native(plan, chain, eco, "uwsgi", f"{describe(instruction)!r}: uwsgi, which pip built on the full image,")
                 return
-
-
-def _apt_installs(model: Model, stage: Stage, name: str) -> bool:
-    """Whether a RUN installs the system package ``name`` (or one named after it)."""
-    for instruction in stage.body:
-        step = model.step(instruction) if instruction.word == "run" else None
-        for invocation in step.invocations if step is not None else ():
-            if invocation.program in ("apt-get", "apt", "apk", "yum", "dnf") and any(a == name or a.startswith(name + "-") for a in invocation.args):
-                return True
-    return False
 
 
 def _check_mirrors(model: Model, stage: Stage, plan: _Plan, names: list[str]) -> None:
