@@ -155,8 +155,11 @@ def test_refactoring_builds_the_same_image(store: Path, name: str, only: str | N
     sample = SAMPLES[name]
     select_args = ["--select", only] if only else []
     code, report = verify(store, sample, "--smoke", "", "--touch", sample.touch, *select_args)
-    print(_row(sample, only, report))
     shown = {key: report.get(key) for key in ("verdict", "behaviour", "config", "rebuilds")}
+    # a build that failed has no row to print: say which one, with verify's verdict
+    for side in ("original", "refactored"):
+        assert report["builds"].get(side, {}).get("ok"), f"the {side} image did not build: {report['verdict']}"
+    print(_row(sample, only, report))
     assert code == 0, json.dumps(shown, indent=1)
     assert report["verdict"].startswith("SAME")
     # the passes verify ran are the ones asked for, and they changed the file
